@@ -1,0 +1,140 @@
+/*
+ * kiln-run: start one untrusted program as an unprivileged uid under rlimits, wait for it, and report
+ * its wait status and resource usage on fd 3.
+ *
+ * Why a helper at all: Node can neither set a child's rlimits nor read its rusage. The util-linux chain
+ * (GNU time -> prlimit -> setpriv -> choom) does the same job but costs four extra execs, about 7 ms per
+ * run on our machines against a 3 ms budget; this does it in one exec and one fork.
+ *
+ * Usage (argv only, never a shell):
+ *   kiln-run --uid U --gid G --dir DIR [--nproc N] [--fsize BYTES] [--nofile N] [--cpu SECONDS]
+ *            [--as BYTES] [--data BYTES] [--stack BYTES] -- PROGRAM [ARGS...]
+ * The environment is passed to PROGRAM unchanged: the agent builds the minimal one.
+ * fd 3 (if open) receives one line: "status=S utime_us=U stime_us=S maxrss_kb=M\n".
+ * Exit codes: 0 after the child was reaped, 125 on a usage or setup error (message on stderr).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SETUP_FAILED 125
+
+struct limit { const char *flag; int resource; long long value; };
+
+static struct limit limits[] = {
+    {"--nproc", RLIMIT_NPROC, -1},   {"--fsize", RLIMIT_FSIZE, -1}, {"--nofile", RLIMIT_NOFILE, -1},
+    {"--cpu", RLIMIT_CPU, -1},       {"--as", RLIMIT_AS, -1},       {"--data", RLIMIT_DATA, -1},
+    {"--stack", RLIMIT_STACK, -1},
+};
+#define NLIMITS (sizeof(limits) / sizeof(limits[0]))
+
+static void die(const char *what) {
+  fprintf(stderr, "kiln-run: %s: %s\n", what, strerror(errno));
+  _exit(SETUP_FAILED);
+}
+
+static long long parse_number(const char *flag, const char *text) {
+  char *end = NULL;
+  errno = 0;
+  long long value = strtoll(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || value < 0) {
+    fprintf(stderr, "kiln-run: %s needs a non-negative integer, got '%s'\n", flag, text);
+    exit(SETUP_FAILED);
+  }
+  return value;
+}
+
+static void apply_limits(void) {
+  for (size_t i = 0; i < NLIMITS; i++) {
+    if (limits[i].value < 0) continue;
+    rlim_t soft = (rlim_t)limits[i].value;
+    /* CPU: SIGXCPU at the soft limit (catchable, reported as a time limit), SIGKILL one second later. */
+    rlim_t hard = limits[i].resource == RLIMIT_CPU ? soft + 1 : soft;
+    struct rlimit rl = {soft, hard};
+    if (setrlimit(limits[i].resource, &rl) != 0) die(limits[i].flag);
+  }
+  /* No core files: they would fill the work dir and leak memory contents. */
+  struct rlimit none = {0, 0};
+  if (setrlimit(RLIMIT_CORE, &none) != 0) die("--core");
+}
+
+static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
+  /* A new session, so a program cannot signal the agent's process group by pid 0. */
+  if (setsid() < 0) die("setsid");
+  /* When the container runs short of memory the kernel must pick the program, never the agent. */
+  int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    if (write(fd, "1000", 4) != 4) die("oom_score_adj");
+    close(fd);
+  }
+  apply_limits();
+  /* Drop groups first: setgroups needs CAP_SETGID, which setuid below takes away. */
+  if (setgroups(0, NULL) != 0) die("setgroups");
+  if (setresgid(gid, gid, gid) != 0) die("setresgid");
+  if (setresuid(uid, uid, uid) != 0) die("setresuid");
+  if (getuid() == 0 || geteuid() == 0) {
+    errno = EPERM;
+    die("still root after setresuid");
+  }
+  /* Credential changes clear the parent-death signal, so it is set only now. */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die("pdeathsig");
+  if (getppid() == 1) _exit(SETUP_FAILED);
+  if (chdir(dir) != 0) die("chdir");
+  umask(077);
+  /* Nothing the agent or this helper holds open may reach the program: only stdin, stdout, stderr. */
+  if (syscall(SYS_close_range, 3, ~0U, 0) != 0) die("close_range");
+  execvp(argv[0], argv);
+  die(argv[0]);
+}
+
+int main(int argc, char **argv) {
+  long long uid = -1, gid = -1;
+  const char *dir = NULL;
+  int i = 1;
+  for (; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) { i++; break; }
+    if (i + 1 >= argc) { fprintf(stderr, "kiln-run: %s needs a value\n", argv[i]); return SETUP_FAILED; }
+    const char *flag = argv[i], *value = argv[++i];
+    if (strcmp(flag, "--uid") == 0) { uid = parse_number(flag, value); continue; }
+    if (strcmp(flag, "--gid") == 0) { gid = parse_number(flag, value); continue; }
+    if (strcmp(flag, "--dir") == 0) { dir = value; continue; }
+    size_t k = 0;
+    while (k < NLIMITS && strcmp(limits[k].flag, flag) != 0) k++;
+    if (k == NLIMITS) { fprintf(stderr, "kiln-run: unknown option %s\n", flag); return SETUP_FAILED; }
+    limits[k].value = parse_number(flag, value);
+  }
+  /* Refuse root (or a missing uid) outright: code must never run as the agent's uid. */
+  if (uid <= 0 || gid <= 0 || dir == NULL || i >= argc) {
+    fprintf(stderr, "kiln-run: usage: kiln-run --uid U --gid G --dir DIR [limits] -- PROGRAM [ARGS...]\n");
+    return SETUP_FAILED;
+  }
+  /* If the agent dies, this helper dies with it (and the janitor of the next agent kills the program). */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+  pid_t pid = fork();
+  if (pid < 0) die("fork");
+  if (pid == 0) become_child((uid_t)uid, (gid_t)gid, dir, &argv[i]);
+
+  int status = 0;
+  struct rusage usage;
+  memset(&usage, 0, sizeof usage);
+  while (wait4(pid, &status, 0, &usage) < 0) {
+    if (errno != EINTR) die("wait4");
+  }
+  long long utime = (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
+  long long stime = (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
+  dprintf(3, "status=%d utime_us=%lld stime_us=%lld maxrss_kb=%ld\n", status, utime, stime, usage.ru_maxrss);
+  return 0;
+}

@@ -1,0 +1,5 @@
+export * from './frames.js';
+export * from './languages.js';
+export * from './limits.js';
+export * from './results.js';
+export * from './validate.js';
