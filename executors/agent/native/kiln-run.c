@@ -10,13 +10,15 @@
  *   kiln-run --uid U --gid G --dir DIR [--nproc N] [--fsize BYTES] [--nofile N] [--cpu SECONDS]
  *            [--as BYTES] [--data BYTES] [--stack BYTES] -- PROGRAM [ARGS...]
  * The environment is passed to PROGRAM unchanged: the agent builds the minimal one.
- * fd 3 (if open) receives one line: "status=S utime_us=U stime_us=S maxrss_kb=M\n".
+ * fd 3 (if open) receives one line: "status=S utime_us=U stime_us=S maxrss_kb=M\n", preceded by
+ * "setup_error=MESSAGE\n" when the program could not be started.
  * Exit codes: 0 after the child was reaped, 125 on a usage or setup error (message on stderr).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,12 @@ static void die(const char *what) {
   _exit(SETUP_FAILED);
 }
 
+/* In the child, a setup failure is reported on fd 3 too, so the agent never mistakes it for the program's. */
+static void child_die(const char *what) {
+  dprintf(3, "setup_error=%s: %s\n", what, strerror(errno));
+  _exit(SETUP_FAILED);
+}
+
 static long long parse_number(const char *flag, const char *text) {
   char *end = NULL;
   errno = 0;
@@ -63,40 +71,41 @@ static void apply_limits(void) {
     /* CPU: SIGXCPU at the soft limit (catchable, reported as a time limit), SIGKILL one second later. */
     rlim_t hard = limits[i].resource == RLIMIT_CPU ? soft + 1 : soft;
     struct rlimit rl = {soft, hard};
-    if (setrlimit(limits[i].resource, &rl) != 0) die(limits[i].flag);
+    if (setrlimit(limits[i].resource, &rl) != 0) child_die(limits[i].flag);
   }
   /* No core files: they would fill the work dir and leak memory contents. */
   struct rlimit none = {0, 0};
-  if (setrlimit(RLIMIT_CORE, &none) != 0) die("--core");
+  if (setrlimit(RLIMIT_CORE, &none) != 0) child_die("--core");
 }
 
 static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
   /* A new session, so a program cannot signal the agent's process group by pid 0. */
-  if (setsid() < 0) die("setsid");
+  if (setsid() < 0) child_die("setsid");
   /* When the container runs short of memory the kernel must pick the program, never the agent. */
   int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
   if (fd >= 0) {
-    if (write(fd, "1000", 4) != 4) die("oom_score_adj");
+    if (write(fd, "1000", 4) != 4) child_die("oom_score_adj");
     close(fd);
   }
   apply_limits();
   /* Drop groups first: setgroups needs CAP_SETGID, which setuid below takes away. */
-  if (setgroups(0, NULL) != 0) die("setgroups");
-  if (setresgid(gid, gid, gid) != 0) die("setresgid");
-  if (setresuid(uid, uid, uid) != 0) die("setresuid");
+  if (setgroups(0, NULL) != 0) child_die("setgroups");
+  if (setresgid(gid, gid, gid) != 0) child_die("setresgid");
+  if (setresuid(uid, uid, uid) != 0) child_die("setresuid");
   if (getuid() == 0 || geteuid() == 0) {
     errno = EPERM;
-    die("still root after setresuid");
+    child_die("still root after setresuid");
   }
   /* Credential changes clear the parent-death signal, so it is set only now. */
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die("pdeathsig");
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) child_die("pdeathsig");
   if (getppid() == 1) _exit(SETUP_FAILED);
-  if (chdir(dir) != 0) die("chdir");
+  if (chdir(dir) != 0) child_die("chdir");
   umask(077);
-  /* Nothing the agent or this helper holds open may reach the program: only stdin, stdout, stderr. */
-  if (syscall(SYS_close_range, 3, ~0U, 0) != 0) die("close_range");
+  /* Nothing the agent or this helper holds open may reach the program: only stdin, stdout, stderr. Marked
+     close-on-exec rather than closed, so fd 3 can still report a failing execvp. */
+  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_die("close_range");
   execvp(argv[0], argv);
-  die(argv[0]);
+  child_die(argv[0]);
 }
 
 int main(int argc, char **argv) {

@@ -34,11 +34,12 @@ export const CancelFrameSchema = Type.Object({ type: Type.Literal('cancel'), id:
 
 export const ResultFrameSchema = Type.Intersect([Type.Object({ type: Type.Literal('result') }), ExecutionResultSchema]);
 
-export const ERROR_CODES = ['BAD_FRAME', 'DUPLICATE_ID', 'SHUTTING_DOWN', 'UNHEALTHY', 'LIMIT_EXCEEDED'] as const;
+/** Error frames end a run without a result (with an id) or answer a frame that made no sense (without). */
+export const ERROR_CODES = ['BAD_FRAME', 'DUPLICATE_ID', 'SHUTTING_DOWN', 'UNHEALTHY', 'LIMIT_EXCEEDED', 'CANCELLED'] as const;
 export const ErrorFrameSchema = Type.Object({
   type: Type.Literal('error'),
   id: Type.Optional(Type.String()),
-  code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+  code: Type.Enum(ERROR_CODES),
   message: Type.String(),
 });
 

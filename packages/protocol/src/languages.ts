@@ -3,7 +3,7 @@ import Type, { type Static } from 'typebox';
 /** The languages Kiln runs. Adding one here makes every `Record<Language, …>` table fail to compile until it has it. */
 export const LANGUAGES = ['python', 'javascript', 'cpp'] as const;
 
-export const LanguageSchema = Type.Union(LANGUAGES.map((language) => Type.Literal(language)));
+export const LanguageSchema = Type.Enum(LANGUAGES);
 export type Language = (typeof LANGUAGES)[number];
 
 export function isLanguage(value: unknown): value is Language {

@@ -14,7 +14,7 @@ export const STATUSES = [
   'output_limit_exceeded',
   'internal_error',
 ] as const;
-export const StatusSchema = Type.Union(STATUSES.map((status) => Type.Literal(status)));
+export const StatusSchema = Type.Enum(STATUSES);
 export type Status = (typeof STATUSES)[number];
 
 export const CompileResultSchema = Type.Object({

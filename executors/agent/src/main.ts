@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { chmodSync, mkdirSync } from 'node:fs';
+import { ConfigError, parseConfig, readToken } from './config.js';
+import { loadToolchain } from './language.js';
+import { createLogger } from './log.js';
+import { Runner } from './runner.js';
+import { AgentServer } from './server.js';
+import { SlotPool } from './slots.js';
+
+export async function startAgent(env: Record<string, string | undefined> = process.env) {
+  const config = parseConfig(env);
+  const log = createLogger(config.logLevel);
+  const toolchain = loadToolchain(config.languageFile, config.toolPath);
+  const token = readToken(config.tokenFile);
+  // Files the program creates are its own alone unless it says otherwise (the helper sets 077 as well).
+  process.umask(0o077);
+  mkdirSync(config.workRoot, { recursive: true });
+  // Slots must be able to reach their own dir below it, never list the others.
+  chmodSync(config.workRoot, 0o711);
+  const runner = new Runner(config, toolchain, log);
+  const pool = new SlotPool(config.slots, toolchain.spec.uidBase);
+  // Start from a clean baseline: whatever a previous agent left in this container goes first.
+  for (const slot of pool.all) await runner.clean(slot);
+
+  let stopping: Promise<void> | undefined;
+  const server = new AgentServer({
+    runner,
+    pool,
+    token,
+    version: toolchain.version,
+    log,
+    onDirty: (err) => {
+      if (!config.exitWhenDirty) return;
+      log.fatal({ err }, 'executor is dirty: exiting so that it is recreated');
+      stopping ??= server.shutdown(0).finally(() => process.exit(70));
+    },
+  });
+  await new Promise<void>((resolve) => server.http.listen(config.port, config.host, resolve));
+  const address = server.http.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ language: toolchain.spec.language, version: toolchain.version, slots: config.slots, port }, 'executor agent ready');
+  return { server, port, config, log, stop: (graceMs = config.shutdownGraceMs) => (stopping ??= server.shutdown(graceMs)) };
+}
+
+async function main() {
+  try {
+    const agent = await startAgent();
+    process.on('SIGTERM', () => {
+      agent.log.info({ runs: agent.server.runs }, 'SIGTERM: finishing runs in flight');
+      agent.stop().then(() => process.exit(0));
+    });
+    process.on('SIGINT', () => agent.stop().then(() => process.exit(0)));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`kiln executor agent: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

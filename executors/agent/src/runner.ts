@@ -1,0 +1,242 @@
+import { existsSync, lchownSync, lstatSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type CompileResult,
+  type ExecutionResult,
+  type Limits,
+  type RunFrame,
+  resolveLimits,
+} from '@kiln/protocol';
+import type { Logger } from 'pino';
+import { CompileCache } from './compile-cache.js';
+import type { AgentConfig } from './config.js';
+import { fillArgv, type Toolchain } from './language.js';
+import { type Outcome, type Rlimits, execute } from './sandbox/execute.js';
+import { createWorkDir, entriesOf, removeEntriesOf, removeTree } from './sandbox/files.js';
+import { ipcObjectsOf, removeIpcOf } from './sandbox/ipc.js';
+import { killAllOf, processesOf } from './sandbox/processes.js';
+import type { Slot } from './slots.js';
+import { decideStatus } from './status.js';
+
+const MB = 1024 * 1024;
+
+export class DirtySlotError extends Error {
+  constructor(
+    readonly slot: Slot,
+    readonly problems: string[],
+  ) {
+    super(`slot ${slot.index} (uid ${slot.uid}) is not back to its baseline: ${problems.join('; ')}`);
+    this.name = 'DirtySlotError';
+    Object.setPrototypeOf(this, DirtySlotError.prototype);
+  }
+}
+
+/**
+ * One run is a small state machine: prime (fresh work dir) → compile (if the language has a compile stage)
+ * → execute → clean. Cleaning happens in `finally`, whatever the earlier stages did, and a slot is only
+ * handed out again once the baseline check passed.
+ */
+export class Runner {
+  private readonly cache: CompileCache;
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly toolchain: Toolchain,
+    private readonly log: Logger,
+  ) {
+    this.cache = new CompileCache(config.cacheDir, config.cacheEntries, config.cacheMb * MB);
+  }
+
+  get language() {
+    return this.toolchain.spec.language;
+  }
+
+  /** Resolve a run's limits against the language's defaults and maximums (throws LimitExceededError). */
+  limitsFor(frame: RunFrame): Limits {
+    const { defaults, maximums } = this.toolchain.spec.limits;
+    return resolveLimits(frame.limits, defaults, maximums);
+  }
+
+  workDir(slot: Slot): string {
+    return join(this.config.workRoot, `slot-${slot.index}`);
+  }
+
+  async run(frame: RunFrame, limits: Limits, slot: Slot, signal: AbortSignal): Promise<ExecutionResult> {
+    const { spec } = this.toolchain;
+    const dir = this.workDir(slot);
+    const files = { source: spec.sourceFile, binary: spec.compile?.binaryFile ?? '' };
+    createWorkDir(dir, slot.uid, slot.gid, { [spec.sourceFile]: frame.code });
+
+    let compile: CompileResult | undefined;
+    if (spec.compile) {
+      compile = await this.compile(frame.code, slot, dir, signal);
+      if (compile.status !== 'ok') {
+        return this.result(frame.id, compile.status === 'internal_error' ? 'internal_error' : 'compile_error', compile);
+      }
+    }
+
+    const argv = fillArgv(spec.run, { ...files, memoryMb: String(limits.memoryMb) }).map((part, i) =>
+      i === 0 ? this.toolchain.resolve(part) : part,
+    );
+    const outcome = await execute({
+      ...this.sandboxOf(slot, dir),
+      argv,
+      stdin: frame.stdin,
+      rlimits: this.rlimits(Math.ceil(limits.cpuTimeMs / 1000), limits.memoryMb),
+      timeMs: limits.timeMs,
+      outputBytes: limits.outputKb * 1024,
+      signal,
+    });
+    const status = decideStatus({
+      outcome,
+      cpuTimeLimitMs: limits.cpuTimeMs,
+      memoryLimitKb: limits.memoryMb * 1024,
+      memoryErrors: this.toolchain.memoryErrors,
+    });
+    if (outcome.setupError) this.log.error({ runId: frame.id, slot: slot.index, err: outcome.setupError }, 'sandbox setup failed');
+    return { ...this.result(frame.id, status, compile), ...this.measurements(outcome) };
+  }
+
+  private async compile(source: string, slot: Slot, dir: string, signal: AbortSignal): Promise<CompileResult> {
+    const stage = this.toolchain.spec.compile!;
+    const command = fillArgv(stage.command, {
+      source: this.toolchain.spec.sourceFile,
+      binary: stage.binaryFile,
+      pchDir: this.config.pchDir,
+    });
+    const key = CompileCache.key(this.toolchain.version, command, source);
+    const binary = join(dir, stage.binaryFile);
+    const started = Date.now();
+    if (this.withDirTaken(slot, dir, () => this.cache.copyOut(key, binary))) {
+      return { status: 'ok', output: '', timeMs: Date.now() - started, cached: true };
+    }
+    const outcome = await execute({
+      ...this.sandboxOf(slot, dir),
+      argv: [this.toolchain.resolve(command[0]!), ...command.slice(1)],
+      stdin: '',
+      rlimits: this.rlimits(Math.ceil(stage.limits.timeMs / 1000), stage.limits.memoryMb, 'address-space'),
+      timeMs: stage.limits.timeMs,
+      outputBytes: stage.limits.outputKb * 1024,
+      signal,
+    });
+    const output = Buffer.concat([outcome.stdout, outcome.stderr]).toString('utf8');
+    const status = decideStatus({
+      outcome,
+      cpuTimeLimitMs: stage.limits.timeMs,
+      memoryLimitKb: stage.limits.memoryMb * 1024,
+      // cc1plus reports an exhausted address space in its own words.
+      memoryErrors: [/virtual memory exhausted|out of memory allocating|std::bad_alloc/],
+    });
+    const compileStatus = status === 'ok' || status === 'runtime_error' ? (status === 'ok' ? 'ok' : 'compile_error') : status;
+    if (compileStatus === 'ok') {
+      // The binary is the uid's: take it (and, for a moment, the dir) so the uid cannot alter the cached copy.
+      this.withDirTaken(slot, dir, () => {
+        if (!lstatSync(binary).isFile()) throw new Error('compiler output is not a regular file');
+        lchownSync(binary, 0, 0);
+        chmodSync(binary, 0o755);
+        this.cache.store(key, binary);
+      });
+    }
+    return { status: compileStatus, output, timeMs: outcome.timeMs, cached: false };
+  }
+
+  /** Run `action` while root owns the work dir (root has no CAP_DAC_OVERRIDE to enter the uid's 0700 dir). */
+  private withDirTaken<T>(slot: Slot, dir: string, action: () => T): T {
+    lchownSync(dir, 0, 0);
+    try {
+      return action();
+    } finally {
+      lchownSync(dir, slot.uid, slot.gid);
+    }
+  }
+
+  private sandboxOf(slot: Slot, dir: string) {
+    return {
+      runner: this.config.runner,
+      uid: slot.uid,
+      gid: slot.gid,
+      dir,
+      // A minimal environment: nothing of the agent's (no token path, no config) reaches the program.
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dir, TMPDIR: dir, LANG: 'C.UTF-8' },
+      killAll: () => killAllOf(slot.uid),
+    };
+  }
+
+  private rlimits(cpuSeconds: number, memoryMb: number, kind = this.toolchain.spec.memoryRlimit): Rlimits {
+    const { spec } = this.toolchain;
+    return {
+      nproc: spec.processes,
+      fsizeBytes: spec.fileSizeMb * MB,
+      nofile: spec.openFiles,
+      cpuSeconds,
+      ...(kind === 'address-space' ? { addressSpaceBytes: memoryMb * MB } : { dataBytes: memoryMb * MB }),
+    };
+  }
+
+  /** The result of a run the agent itself failed (not the program). */
+  internalError(id: string): ExecutionResult {
+    return this.result(id, 'internal_error');
+  }
+
+  private result(id: string, status: ExecutionResult['status'], compile?: CompileResult): ExecutionResult {
+    return {
+      id,
+      language: this.language,
+      status,
+      exitCode: null,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      timeMs: 0,
+      cpuTimeMs: 0,
+      memoryKb: 0,
+      ...(compile ? { compile } : {}),
+    };
+  }
+
+  private measurements(outcome: Outcome) {
+    return {
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      stdout: outcome.stdout.toString('utf8'),
+      stderr: outcome.setupError ? '' : outcome.stderr.toString('utf8'),
+      stdoutTruncated: outcome.stdoutTruncated,
+      stderrTruncated: outcome.stderrTruncated,
+      timeMs: outcome.timeMs,
+      cpuTimeMs: outcome.cpuTimeMs,
+      memoryKb: outcome.memoryKb,
+    };
+  }
+
+  /**
+   * Leave the slot exactly as it was: no process of its uid, no work dir, nothing of the uid in the scratch
+   * dirs, no SysV IPC. Throws DirtySlotError if, after all that, anything is still there.
+   */
+  async clean(slot: Slot): Promise<void> {
+    const dir = this.workDir(slot);
+    const problems: string[] = [];
+    const attempt = async (what: string, action: () => unknown) => {
+      try {
+        await action();
+      } catch (err) {
+        problems.push(`${what}: ${(err as Error).message}`);
+      }
+    };
+    await attempt('kill', () => killAllOf(slot.uid));
+    await attempt('work dir', () => removeTree(dir));
+    for (const scratch of this.config.scratchDirs) await attempt(scratch, () => removeEntriesOf(scratch, slot.uid));
+    await attempt('ipc', () => removeIpcOf(slot.uid, slot.gid, this.config.runner, this.toolchain.resolve('ipcrm')));
+
+    const left = processesOf(slot.uid);
+    if (left.length > 0) problems.push(`processes left: ${left.join(', ')}`);
+    if (existsSync(dir)) problems.push(`work dir ${dir} still exists`);
+    for (const scratch of this.config.scratchDirs) {
+      const entries = entriesOf(scratch, slot.uid);
+      if (entries.length > 0) problems.push(`left in ${scratch}: ${entries.length} entries`);
+    }
+    if (ipcObjectsOf(slot.uid).length > 0) problems.push('SysV IPC objects left');
+    if (problems.length > 0) throw new DirtySlotError(slot, problems);
+  }
+}

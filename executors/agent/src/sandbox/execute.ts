@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+
+/**
+ * Run one program under the kiln-run helper: as the slot's uid, with rlimits, its stdio on pipes, a wall
+ * clock in the agent, and stdout/stderr counted as they arrive and cut at the cap.
+ */
+
+export interface Rlimits {
+  nproc: number;
+  fsizeBytes: number;
+  nofile: number;
+  cpuSeconds: number;
+  addressSpaceBytes?: number;
+  dataBytes?: number;
+}
+
+export interface ExecuteOptions {
+  runner: string;
+  uid: number;
+  gid: number;
+  dir: string;
+  argv: string[];
+  env: Record<string, string>;
+  stdin: string;
+  rlimits: Rlimits;
+  timeMs: number;
+  outputBytes: number;
+  /** Kills every process of the slot's uid; called on timeout, output cap, cancel and when the program ends. */
+  killAll: () => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export type KillReason = 'time' | 'output' | 'cancel';
+
+export interface Outcome {
+  exitCode: number | null;
+  signal: string | null;
+  timeMs: number;
+  cpuTimeMs: number;
+  memoryKb: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  killedFor: KillReason | null;
+  /** Set when the helper could not start the program: an internal error, not the program's. */
+  setupError: string | null;
+}
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+
+function helperArgs(options: ExecuteOptions): string[] {
+  const { rlimits } = options;
+  const args = ['--uid', String(options.uid), '--gid', String(options.gid), '--dir', options.dir];
+  args.push('--nproc', String(rlimits.nproc), '--fsize', String(rlimits.fsizeBytes));
+  args.push('--nofile', String(rlimits.nofile), '--cpu', String(rlimits.cpuSeconds));
+  if (rlimits.addressSpaceBytes !== undefined) args.push('--as', String(rlimits.addressSpaceBytes));
+  if (rlimits.dataBytes !== undefined) args.push('--data', String(rlimits.dataBytes));
+  return [...args, '--', ...options.argv];
+}
+
+class CappedBuffer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private readonly cap: number) {}
+
+  /** Returns false once the cap is passed; what fits is kept. */
+  push(chunk: Buffer): boolean {
+    if (this.truncated) return false;
+    const room = this.cap - this.size;
+    if (chunk.length > room) {
+      this.chunks.push(chunk.subarray(0, room));
+      this.size = this.cap;
+      this.truncated = true;
+      return false;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+
+  get value(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+function parseStats(text: string) {
+  const field = (name: string) => Number(new RegExp(`${name}=(-?\\d+)`).exec(text)?.[1] ?? Number.NaN);
+  return { status: field('status'), cpuUs: field('utime_us') + field('stime_us'), maxrssKb: field('maxrss_kb') };
+}
+
+export async function execute(options: ExecuteOptions): Promise<Outcome> {
+  const started = process.hrtime.bigint();
+  const child = spawn(options.runner, helperArgs(options), {
+    cwd: '/',
+    env: options.env,
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  });
+  const stdout = new CappedBuffer(options.outputBytes);
+  const stderr = new CappedBuffer(options.outputBytes);
+  let stats = '';
+  let killedFor: KillReason | null = null;
+  let killing: Promise<void> | undefined;
+  const kill = (reason: KillReason) => {
+    killedFor ??= reason;
+    killing ??= options.killAll();
+  };
+
+  const drained = (stream: Readable, sink?: CappedBuffer) =>
+    new Promise<void>((resolve) => {
+      stream.on('data', (chunk: Buffer | string) => {
+        if (!sink) stats += chunk.toString();
+        else if (!sink.push(Buffer.from(chunk))) kill('output');
+      });
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+  const streams = Promise.all([
+    drained(child.stdout!, stdout),
+    drained(child.stderr!, stderr),
+    drained(child.stdio[3] as Readable),
+  ]);
+
+  child.stdin!.on('error', () => {}); // the program may exit without reading its input
+  child.stdin!.end(options.stdin);
+
+  const timer = setTimeout(() => kill('time'), options.timeMs);
+  const onAbort = () => kill('cancel');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const helperExit = await new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('exit', (code) => resolve(code));
+  });
+  const timeMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
+  clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  // The program is over when its main process is: a daemon it left would hold the pipes open for ever.
+  killing ??= options.killAll();
+  await killing;
+  // Every writer is dead now, unless a pipe end was smuggled to another uid over a unix socket: bound the wait.
+  const closeTimer = setTimeout(() => {
+    for (const stream of [child.stdout, child.stderr, child.stdio[3]]) stream?.destroy();
+  }, 2000);
+  await streams;
+  clearTimeout(closeTimer);
+
+  const parsed = parseStats(stats);
+  const childSetupError = /^setup_error=(.*)$/m.exec(stats)?.[1];
+  const setupError =
+    helperExit !== 0 || !Number.isFinite(parsed.status)
+      ? `sandbox helper failed (exit ${helperExit}): ${stderr.value.toString().trim().slice(0, 500)}`
+      : childSetupError
+        ? `sandbox setup failed: ${childSetupError}`
+        : null;
+  const exited = (parsed.status & 0x7f) === 0;
+  return {
+    exitCode: setupError ? null : exited ? (parsed.status >> 8) & 0xff : null,
+    signal: setupError || exited ? null : (SIGNAL_NAMES.get(parsed.status & 0x7f) ?? `SIG${parsed.status & 0x7f}`),
+    timeMs,
+    cpuTimeMs: Math.round((parsed.cpuUs || 0) / 1000),
+    memoryKb: parsed.maxrssKb || 0,
+    stdout: stdout.value,
+    stderr: stderr.value,
+    stdoutTruncated: stdout.truncated,
+    stderrTruncated: stderr.truncated,
+    killedFor,
+    setupError,
+  };
+}
