@@ -62,38 +62,49 @@ have_pkg redis-server || missing+=(redis-server)
 have_pkg time || missing+=(time)
 (( ${#missing[@]} == 0 )) || apt_install "${missing[@]}"
 
+TMP=$(mktemp -d)
+TMP_DEB=$TMP/deb
+trap 'rm -rf "$TMP"' EXIT
+
 # --- 3. Docker engine -----------------------------------------------------------------------------
-if ! docker info >/dev/null 2>&1; then
-  command -v dockerd >/dev/null || apt_install docker.io
-  if ! pgrep -x dockerd >/dev/null; then
-    log "starting dockerd (log: $DOCKERD_LOG)"
-    # setsid: the daemon must outlive this script and its caller's process group.
-    setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
-  fi
+# Debian's docker.io (dockerd 20.10, containerd, runc, docker-proxy for published ports). The package
+# is checked, not just `docker info`: a daemon whose binaries were removed still answers, but cannot
+# publish a port without docker-proxy.
+have_pkg docker.io || apt_install docker.io
+if ! docker info >/dev/null 2>&1 || [[ $(readlink "/proc/$(pgrep -xo dockerd || echo 0)/exe" 2>/dev/null) == *"(deleted)" ]]; then
+  pkill -x dockerd 2>/dev/null && sleep 2 || true
+  log "starting dockerd (log: $DOCKERD_LOG)"
+  # setsid: the daemon must outlive this script and its caller's process group.
+  setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || die "docker info still fails after 60 s; see $DOCKERD_LOG"
 fi
 
 # --- 4. Compose v2 --------------------------------------------------------------------------------
-# Not in bookworm; trixie's docker-compose is a static binary. Pin trixie at 1 so that nothing else
-# is ever upgraded from it (without the pin, the next apt-get install pulls trixie's libc6).
-if ! docker compose version >/dev/null 2>&1; then
+# Not in bookworm; trixie's docker-compose (and docker-buildx) are static binaries. Installing the
+# package would pull trixie's docker-cli, which *removes* docker.io; so only the binaries are taken
+# from the .deb files into the CLI plugin folder. The trixie source is pinned at priority 1 so that
+# nothing is ever upgraded from it.
+PLUGINS=/usr/libexec/docker/cli-plugins
+if ! docker compose version >/dev/null 2>&1 || ! docker buildx version >/dev/null 2>&1; then
   mirror=$(bookworm_mirror) || true
   [[ -n $mirror ]] || die "no bookworm source with a URIs: line in /etc/apt/sources.list.d/*.sources"
   printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: %s\n' \
     "$mirror" /usr/share/keyrings/debian-archive-keyring.gpg >/etc/apt/sources.list.d/trixie.sources
   printf 'Package: *\nPin: release n=trixie\nPin-Priority: 1\n' >/etc/apt/preferences.d/trixie
-  APT_UPDATED=                        # the new source needs its own update
-  apt_install docker-compose/trixie
-  docker compose version >/dev/null 2>&1 || die "docker compose version fails after installing docker-compose"
+  log "apt-get update (with the pinned trixie source)"; apt-get update -qq >&2; APT_UPDATED=1
+  mkdir -p "$TMP_DEB" "$PLUGINS" && chmod 755 "$TMP" "$TMP_DEB"   # apt downloads as _apt
+  (cd "$TMP_DEB" && apt-get download -qq docker-compose/trixie docker-buildx/trixie >&2)
+  for deb in "$TMP_DEB"/*.deb; do dpkg-deb -x "$deb" "$TMP_DEB/root"; done
+  install -m 0755 "$TMP_DEB"/root/usr/libexec/docker/cli-plugins/docker-compose \
+    "$TMP_DEB"/root/usr/libexec/docker/cli-plugins/docker-buildx "$PLUGINS/"
+  docker compose version >/dev/null 2>&1 || die "docker compose version fails after installing the plugin"
 fi
 
 # --- 5. Base images -------------------------------------------------------------------------------
 # Rule per image: the official one if present or pullable; otherwise a local stand-in, built once.
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 try_pull() { log "trying docker pull $1"; timeout 20 docker pull -q "$1" >/dev/null 2>&1; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 
 build_debian() {                      # a real bookworm minbase root file system, so the tag is honest
   local mirror; mirror=$(bookworm_mirror) || true

@@ -1,0 +1,60 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Language } from '@kiln/protocol';
+import { startAgent } from '../../src/main.js';
+import { TestClient } from './client.js';
+
+const agentDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const executorsDir = resolve(agentDir, '..');
+
+export interface TestAgent {
+  port: number;
+  token: string;
+  root: string;
+  client: TestClient;
+  connect(token?: string | null): Promise<TestClient>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The real agent, in this process, on the host: real uids, real rlimits, the host's python3, node and g++,
+ * the language table its image uses. Needs root (the tests run as root, as CI does).
+ */
+export async function startTestAgent(language: Language, env: Record<string, string> = {}): Promise<TestAgent> {
+  if (process.getuid?.() !== 0) throw new Error('the agent tests run real sandboxes and need root');
+  const root = mkdtempSync(join(tmpdir(), 'kiln-agent-test-'));
+  chmodSync(root, 0o711);
+  const token = `test-token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const tokenFile = join(root, 'token');
+  writeFileSync(tokenFile, token, { mode: 0o400 });
+  const agent = await startAgent({
+    KILN_LANGUAGE_FILE: join(executorsDir, language, 'language.json'),
+    KILN_HOST: '127.0.0.1',
+    KILN_PORT: '0',
+    KILN_TOKEN_FILE: tokenFile,
+    KILN_WORK_ROOT: join(root, 'sandbox'),
+    KILN_CACHE_DIR: join(root, 'cache'),
+    KILN_RUNNER: join(agentDir, 'dist/kiln-run'),
+    KILN_SCRATCH_DIRS: '/tmp:/dev/shm',
+    KILN_EXIT_WHEN_DIRTY: 'false',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const connect = (given: string | null = token) => TestClient.connect(agent.port, given);
+  const client = await connect();
+  await client.hello();
+  return {
+    port: agent.port,
+    token,
+    root,
+    client,
+    connect,
+    async stop(graceMs = 5000) {
+      client.close();
+      await agent.stop(graceMs);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
