@@ -10,8 +10,12 @@
  *   kiln-run --uid U --gid G --dir DIR [--nproc N] [--fsize BYTES] [--nofile N] [--cpu SECONDS]
  *            [--as BYTES] [--data BYTES] [--stack BYTES] -- PROGRAM [ARGS...]
  * The environment is passed to PROGRAM unchanged: the agent builds the minimal one.
- * fd 3 (if open) receives one line: "status=S utime_us=U stime_us=S maxrss_kb=M\n", preceded by
+ * fd 3 (if open) receives one line: "status=S utime_us=U stime_us=S maxrss_kb=M clean=C\n", preceded by
  * "setup_error=MESSAGE\n" when the program could not be started.
+ *
+ * After the program exits, every other process of its uid (setsid daemons, double forks: all of them
+ * reparent to this helper, a child subreaper) is killed, and clean=1 says the kernel confirmed that no
+ * process of the uid is left. That check is what lets the agent skip its own /proc scan on the normal path.
  * Exit codes: 0 after the child was reaped, 125 on a usage or setup error (message on stderr).
  */
 #define _GNU_SOURCE
@@ -108,6 +112,30 @@ static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
   child_die(argv[0]);
 }
 
+/*
+ * Kill every process of uid, from a child that becomes uid: kill(-1) then signals exactly the processes the
+ * uid may signal (its own, in this pid namespace), in one pass the kernel makes under the task-list lock, so
+ * a fork bomb cannot slip a child past it (a task with a fatal signal pending cannot fork). Then every
+ * descendant is reaped: as child subreaper we inherit all of them, setsid daemons included, so waitpid
+ * failing with ECHILD means none is left. Returns 1 when that is confirmed.
+ */
+static int kill_all_of(uid_t uid, gid_t gid) {
+  pid_t killer = fork();
+  if (killer < 0) return 0;
+  if (killer == 0) {
+    if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) _exit(2);
+    _exit(kill(-1, SIGKILL) == 0 || errno == ESRCH ? 0 : 1);
+  }
+  int killed = 0;
+  for (;;) {
+    int status = 0;
+    pid_t reaped = waitpid(-1, &status, 0);
+    if (reaped == killer) killed = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (reaped < 0 && errno == ECHILD) return killed;
+    if (reaped < 0 && errno != EINTR) return 0;
+  }
+}
+
 int main(int argc, char **argv) {
   long long uid = -1, gid = -1;
   const char *dir = NULL;
@@ -131,6 +159,8 @@ int main(int argc, char **argv) {
   }
   /* If the agent dies, this helper dies with it (and the janitor of the next agent kills the program). */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  /* Orphans of the program (daemons) become our children, so we can reap them after killing them. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
 
   pid_t pid = fork();
   if (pid < 0) die("fork");
@@ -144,6 +174,8 @@ int main(int argc, char **argv) {
   }
   long long utime = (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
   long long stime = (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
-  dprintf(3, "status=%d utime_us=%lld stime_us=%lld maxrss_kb=%ld\n", status, utime, stime, usage.ru_maxrss);
+  int clean = kill_all_of((uid_t)uid, (gid_t)gid);
+  dprintf(3, "status=%d utime_us=%lld stime_us=%lld maxrss_kb=%ld clean=%d\n", status, utime, stime, usage.ru_maxrss,
+          clean);
   return 0;
 }

@@ -11,10 +11,10 @@ import type { Logger } from 'pino';
 import { CompileCache } from './compile-cache.js';
 import type { AgentConfig } from './config.js';
 import { fillArgv, type Toolchain } from './language.js';
-import { type Outcome, type Rlimits, execute } from './sandbox/execute.js';
+import { type ExecuteOptions, type Outcome, type Rlimits, execute } from './sandbox/execute.js';
 import { createWorkDir, entriesOf, removeEntriesOf, removeTree } from './sandbox/files.js';
 import { ipcObjectsOf, removeIpcOf } from './sandbox/ipc.js';
-import { killAllOf, processesOf } from './sandbox/processes.js';
+import { killAllOf } from './sandbox/processes.js';
 import type { Slot } from './slots.js';
 import { decideStatus } from './status.js';
 
@@ -38,6 +38,8 @@ export class DirtySlotError extends Error {
  */
 export class Runner {
   private readonly cache: CompileCache;
+  /** Per slot: whether the helper confirmed, after the last program, that no process of the uid is left. */
+  private readonly processesGone = new Map<number, boolean>();
 
   constructor(
     private readonly config: AgentConfig,
@@ -78,7 +80,7 @@ export class Runner {
     const argv = fillArgv(spec.run, { ...files, memoryMb: String(limits.memoryMb) }).map((part, i) =>
       i === 0 ? this.toolchain.resolve(part) : part,
     );
-    const outcome = await execute({
+    const outcome = await this.execute(slot, {
       ...this.sandboxOf(slot, dir),
       argv,
       stdin: frame.stdin,
@@ -110,7 +112,7 @@ export class Runner {
     if (this.withDirTaken(slot, dir, () => this.cache.copyOut(key, binary))) {
       return { status: 'ok', output: '', timeMs: Date.now() - started, cached: true };
     }
-    const outcome = await execute({
+    const outcome = await this.execute(slot, {
       ...this.sandboxOf(slot, dir),
       argv: [this.toolchain.resolve(command[0]!), ...command.slice(1)],
       stdin: '',
@@ -138,6 +140,13 @@ export class Runner {
       });
     }
     return { status: compileStatus, output, timeMs: outcome.timeMs, cached: false };
+  }
+
+  private async execute(slot: Slot, options: ExecuteOptions): Promise<Outcome> {
+    this.processesGone.set(slot.index, false);
+    const outcome = await execute(options);
+    this.processesGone.set(slot.index, outcome.clean);
+    return outcome;
   }
 
   /** Run `action` while root owns the work dir (root has no CAP_DAC_OVERRIDE to enter the uid's 0700 dir). */
@@ -224,13 +233,15 @@ export class Runner {
         problems.push(`${what}: ${(err as Error).message}`);
       }
     };
-    await attempt('kill', () => killAllOf(slot.uid));
+    // The helper's kernel-confirmed kill covers the normal path; anything else gets the full /proc janitor,
+    // which throws if a process of the uid survives it.
+    const gone = this.processesGone.get(slot.index) === true;
+    this.processesGone.delete(slot.index);
+    if (!gone) await attempt('kill', () => killAllOf(slot.uid));
     await attempt('work dir', () => removeTree(dir));
     for (const scratch of this.config.scratchDirs) await attempt(scratch, () => removeEntriesOf(scratch, slot.uid));
     await attempt('ipc', () => removeIpcOf(slot.uid, slot.gid, this.config.runner, this.toolchain.resolve('ipcrm')));
 
-    const left = processesOf(slot.uid);
-    if (left.length > 0) problems.push(`processes left: ${left.join(', ')}`);
     if (existsSync(dir)) problems.push(`work dir ${dir} still exists`);
     for (const scratch of this.config.scratchDirs) {
       const entries = entriesOf(scratch, slot.uid);

@@ -47,6 +47,8 @@ export interface Outcome {
   killedFor: KillReason | null;
   /** Set when the helper could not start the program: an internal error, not the program's. */
   setupError: string | null;
+  /** The helper killed every process of the uid after the program and the kernel confirmed none is left. */
+  clean: boolean;
 }
 
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
@@ -89,7 +91,12 @@ class CappedBuffer {
 
 function parseStats(text: string) {
   const field = (name: string) => Number(new RegExp(`${name}=(-?\\d+)`).exec(text)?.[1] ?? Number.NaN);
-  return { status: field('status'), cpuUs: field('utime_us') + field('stime_us'), maxrssKb: field('maxrss_kb') };
+  return {
+    status: field('status'),
+    cpuUs: field('utime_us') + field('stime_us'),
+    maxrssKb: field('maxrss_kb'),
+    clean: field('clean') === 1,
+  };
 }
 
 export async function execute(options: ExecuteOptions): Promise<Outcome> {
@@ -118,11 +125,9 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
-  const streams = Promise.all([
-    drained(child.stdout!, stdout),
-    drained(child.stderr!, stderr),
-    drained(child.stdio[3] as Readable),
-  ]);
+  const streams = Promise.all([drained(child.stdout!, stdout), drained(child.stderr!, stderr)]);
+  // Only the helper holds fd 3 (the program's copy is closed on exec): it ends when the helper does.
+  const statsRead = drained(child.stdio[3] as Readable);
 
   child.stdin!.on('error', () => {}); // the program may exit without reading its input
   child.stdin!.end(options.stdin);
@@ -138,8 +143,11 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
   const timeMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
-  // The program is over when its main process is: a daemon it left would hold the pipes open for ever.
-  killing ??= options.killAll();
+  await statsRead;
+  const parsed = parseStats(stats);
+  // The helper has killed whatever the program left. If it could not confirm that, a daemon may still hold
+  // the pipes: the agent's own janitor takes over.
+  if (!parsed.clean) killing ??= options.killAll();
   await killing;
   // Every writer is dead now, unless a pipe end was smuggled to another uid over a unix socket: bound the wait.
   const closeTimer = setTimeout(() => {
@@ -148,7 +156,6 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
   await streams;
   clearTimeout(closeTimer);
 
-  const parsed = parseStats(stats);
   const childSetupError = /^setup_error=(.*)$/m.exec(stats)?.[1];
   const setupError =
     helperExit !== 0 || !Number.isFinite(parsed.status)
@@ -169,5 +176,6 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
     stderrTruncated: stderr.truncated,
     killedFor,
     setupError,
+    clean: parsed.clean,
   };
 }

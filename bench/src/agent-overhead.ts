@@ -1,0 +1,147 @@
+/**
+ * `pnpm bench` (agent): the executor agent's per-run cost against a bare spawn of the same program, in the
+ * same run, alternating the two so that machine noise hits both alike. Also C++ compile times with and
+ * without the precompiled bits/stdc++.h, and on a compile-cache hit. Runs on the host as root (the agent
+ * needs real uids); writes bench/results/agent-overhead.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AgentProcess, bareRun } from './agent-client.ts';
+import { ms, summary, table, timed } from './stats.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ITERATIONS = Number(process.env.KILN_BENCH_ITERATIONS ?? 200);
+const WARMUP = 10;
+const TOOL_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+if (process.getuid?.() !== 0) throw new Error('the agent benchmark runs real sandboxes and needs root');
+const work = mkdtempSync(join(tmpdir(), 'kiln-bench-'));
+execFileSync('chmod', ['711', work]);
+const token = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+writeFileSync(join(work, 'token'), token, { mode: 0o400 });
+
+function agentEnv(language: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: TOOL_PATH,
+    KILN_LANGUAGE_FILE: join(ROOT, 'executors', language, 'language.json'),
+    KILN_HOST: '127.0.0.1',
+    KILN_TOKEN_FILE: join(work, 'token'),
+    KILN_WORK_ROOT: join(work, `sandbox-${language}`),
+    KILN_CACHE_DIR: join(work, `cache-${language}-${Math.random().toString(36).slice(2)}`),
+    KILN_RUNNER: join(ROOT, 'executors/agent/dist/kiln-run'),
+    KILN_SCRATCH_DIRS: '/tmp:/dev/shm',
+    KILN_SLOTS: '1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+const agentMain = join(ROOT, 'executors/agent/dist/main.js');
+
+const HELLO = {
+  python: { file: 'main.py', code: 'print("Hello, " + input() + "!")\n' },
+  javascript: {
+    file: 'main.js',
+    code: 'const s = require("fs").readFileSync(0, "utf8").trim();\nconsole.log("Hello, " + s + "!");\n',
+  },
+  cpp: {
+    file: 'main.cpp',
+    code: '#include <bits/stdc++.h>\nint main() { std::string s; std::cin >> s; std::cout << "Hello, " << s << "!\\n"; }\n',
+  },
+} as const;
+
+async function overhead(language: keyof typeof HELLO, bareArgv: string[]) {
+  const agent = await AgentProcess.start(agentMain, agentEnv(language), token);
+  const agentTimes: number[] = [];
+  const bareTimes: number[] = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    let result: Awaited<ReturnType<AgentProcess['run']>> | undefined;
+    const agentMs = await timed(async () => {
+      result = await agent.run(HELLO[language].code, 'Kiln');
+    });
+    if (result?.status !== 'ok' || result.stdout !== 'Hello, Kiln!\n') throw new Error(`${language}: ${JSON.stringify(result)}`);
+    const bareMs = await timed(() => bareRun(bareArgv, 'Kiln', work));
+    if (i >= WARMUP) {
+      agentTimes.push(agentMs);
+      bareTimes.push(bareMs);
+    }
+  }
+  await agent.stop();
+  return { language, agent: summary(agentTimes), bare: summary(bareTimes) };
+}
+
+async function compileTimes() {
+  // A PCH built exactly as the cpp image builds it, so the host measures the image's setup.
+  const pchDir = join(work, 'pch');
+  execFileSync('mkdir', ['-p', join(pchDir, 'bits')]);
+  const header = execFileSync('sh', ['-c', "find /usr/include -path '*/c++/*/bits/stdc++.h' | head -n 1"]).toString().trim();
+  execFileSync('cp', [header, join(pchDir, 'bits/stdc++.h')]);
+  execFileSync('g++', ['-std=c++20', '-O2', '-x', 'c++-header', join(pchDir, 'bits/stdc++.h'), '-o', join(pchDir, 'bits/stdc++.h.gch')]);
+  execFileSync('chmod', ['-R', 'a+rX', pchDir]);
+  const rounds = 5;
+  const measure = async (pch: string) => {
+    const agent = await AgentProcess.start(agentMain, agentEnv('cpp', { KILN_PCH_DIR: pch }), token);
+    const miss: number[] = [];
+    const hit: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const code = `${HELLO.cpp.code}// variant ${i} ${Math.random()}\n`;
+      const first = await agent.run(code, 'Kiln');
+      const second = await agent.run(code, 'Kiln');
+      if (first.compile?.cached !== false || second.compile?.cached !== true) throw new Error('compile cache misbehaved');
+      miss.push(first.compile.timeMs);
+      hit.push(second.compile.timeMs);
+    }
+    await agent.stop();
+    return { miss: summary(miss).p50, hit: summary(hit).p50 };
+  };
+  return { withPch: await measure(pchDir), withoutPch: await measure(join(work, 'no-pch')) };
+}
+
+const binaryDir = join(work, 'bare-cpp');
+execFileSync('mkdir', ['-p', binaryDir]);
+writeFileSync(join(binaryDir, 'main.cpp'), HELLO.cpp.code);
+execFileSync('g++', ['-std=c++20', '-O2', '-o', join(binaryDir, 'main'), join(binaryDir, 'main.cpp')]);
+for (const [language, { file, code }] of Object.entries(HELLO)) writeFileSync(join(work, file), code);
+
+const rows = [
+  await overhead('python', ['/usr/bin/python3', '-I', 'main.py']),
+  await overhead('javascript', ['/usr/bin/node', 'main.js']),
+  await overhead('cpp', [join(binaryDir, 'main')]),
+];
+const compile = await compileTimes();
+rmSync(work, { recursive: true, force: true });
+
+const report = [
+  `# Executor agent overhead (${new Date().toISOString()})`,
+  '',
+  `Hello world with stdin, ${ITERATIONS} runs each after ${WARMUP} warm-up runs, agent and bare spawn alternating.`,
+  'Agent: one WebSocket round trip, fresh work dir, sandbox helper (uid, rlimits), janitor and baseline check.',
+  '',
+  table(
+    ['language', 'bare p50', 'agent p50', 'overhead p50', 'ratio p50', 'bare p99', 'agent p99'],
+    rows.map((r) => [
+      r.language,
+      ms(r.bare.p50),
+      ms(r.agent.p50),
+      ms(r.agent.p50 - r.bare.p50),
+      `${(r.agent.p50 / r.bare.p50).toFixed(2)}×`,
+      ms(r.bare.p99),
+      ms(r.agent.p99),
+    ]),
+  ),
+  '',
+  'C++ compile of a bits/stdc++.h hello world through the agent (p50 of 5):',
+  '',
+  table(
+    ['', 'compile', 'cache hit'],
+    [
+      ['with the precompiled header', ms(compile.withPch.miss), ms(compile.withPch.hit)],
+      ['without it', ms(compile.withoutPch.miss), ms(compile.withoutPch.hit)],
+    ],
+  ),
+  '',
+].join('\n');
+console.log(report);
+writeFileSync(join(ROOT, 'bench/results/agent-overhead.md'), report);

@@ -1,0 +1,81 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAgent, type TestAgent } from './support/agent.js';
+
+const hello = (greeting: string) =>
+  `#include <iostream>\nint main() {\n  std::cout << "${greeting}\\n";\n  return 0;\n}\n`;
+
+describe('cpp: compile stage and compile cache', () => {
+  let agent: TestAgent;
+
+  beforeAll(async () => {
+    agent = await startTestAgent('cpp');
+  });
+  afterAll(() => agent?.stop());
+
+  it('reports a compile error with the diagnostics and never runs the program', async () => {
+    const source =
+      '#include <iostream>\nint main() {\n  std::cout << "never";\n  return undefined_name;\n}\n';
+    const result = await agent.client.run(source);
+    expect(result).toMatchObject({ status: 'compile_error', stdout: '', exitCode: null });
+    expect(result.compile?.status).toBe('compile_error');
+    expect(result.compile?.cached).toBe(false);
+    expect(result.compile?.output).toMatch(/main\.cpp:4:\d+: error: .*undefined_name/);
+  });
+
+  it('caps the compiler diagnostics', async () => {
+    // g++ echoes each offending line, so a few very long ones pass the compile stage's 16 KB output cap.
+    const lines = Array.from(
+      { length: 8 },
+      (_, i) => `  int v${i} = missing_${i} + ${'1 + '.repeat(1500)}1;`,
+    );
+    const result = await agent.client.run(`int main() {\n${lines.join('\n')}\n}\n`);
+    expect(result).toMatchObject({ status: 'compile_error', stdout: '' });
+    expect(result.compile?.output).toMatch(/main\.cpp:2:\d+: error: .*missing_0/);
+    expect(Buffer.byteLength(result.compile?.output ?? '')).toBeLessThanOrEqual(16 * 1024);
+  });
+
+  it('compiles a new source and reuses the binary for the same source', async () => {
+    const source = hello(`cached ${Date.now()}`);
+    const first = await agent.client.run(source);
+    expect(first).toMatchObject({ status: 'ok', stdout: expect.stringMatching(/^cached \d+\n$/) });
+    expect(first.compile).toMatchObject({ status: 'ok', cached: false });
+
+    const second = await agent.client.run(source);
+    expect(second).toMatchObject({ status: 'ok', stdout: first.stdout });
+    expect(second.compile).toMatchObject({ status: 'ok', cached: true, output: '' });
+    expect(second.memoryKb).toBeGreaterThan(0);
+  });
+
+  it('compiles again when the source changed', async () => {
+    const base = `changed ${Date.now()}`;
+    const first = await agent.client.run(hello(base));
+    const changed = await agent.client.run(hello(`${base}!`));
+    expect(first.compile?.cached).toBe(false);
+    expect(changed.compile?.cached).toBe(false);
+    expect(changed).toMatchObject({ status: 'ok', stdout: `${base}!\n` });
+  });
+
+  it('does not cache a failed compile', async () => {
+    const source = 'int main() { return nope; }\n';
+    const first = await agent.client.run(source);
+    const second = await agent.client.run(source);
+    expect(first.compile).toMatchObject({ status: 'compile_error', cached: false });
+    expect(second.compile).toMatchObject({ status: 'compile_error', cached: false });
+  });
+
+  it('gives every run of a cached binary its own stdin and a clean work dir', async () => {
+    const source =
+      '#include <iostream>\n#include <string>\nint main() {\n  std::string s;\n  std::cin >> s;\n' +
+      '  std::cout << s << s << "\\n";\n}\n';
+    const results = [];
+    for (const stdin of ['ab', 'cd', 'ef']) results.push(await agent.client.run(source, stdin));
+    expect(results.map((r) => [r.status, r.stdout, r.compile?.cached])).toEqual([
+      ['ok', 'abab\n', false],
+      ['ok', 'cdcd\n', true],
+      ['ok', 'efef\n', true],
+    ]);
+    expect(readdirSync(join(agent.root, 'sandbox'))).toEqual([]);
+  });
+});

@@ -1,0 +1,7 @@
+import { attacksOneByOne } from './support/one-by-one.js';
+import { twoReplicas } from './support/replicas.js';
+import { threeSlots } from './support/three-slots.js';
+
+threeSlots('javascript');
+attacksOneByOne('javascript');
+twoReplicas('javascript');

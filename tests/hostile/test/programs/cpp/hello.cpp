@@ -1,0 +1,7 @@
+#include <bits/stdc++.h>
+
+int main() {
+  std::string name;
+  std::getline(std::cin, name);
+  std::cout << "hello, " << name << "!\n";
+}

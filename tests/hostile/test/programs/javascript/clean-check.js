@@ -1,0 +1,75 @@
+// The run after every attack, in the same slot: is the container back to its baseline, from the inside?
+// stdin: lines "path <p>" and "port <n>" named by the attack. Prints a greeting, then CLEAN or DIRTY lines.
+const fs = require('node:fs');
+
+const request = { path: [], port: [] };
+for (const line of fs.readFileSync(0, 'utf8').split('\n').filter(Boolean)) {
+  const [kind, value] = line.split(' ');
+  request[kind].push(value);
+}
+const problems = [];
+
+for (const name of fs.readdirSync('/proc')) {
+  if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+  let uids;
+  try {
+    uids = /^Uid:\s+(.*)$/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))[1].trim().split(/\s+/);
+  } catch {
+    continue;
+  }
+  if (uids.some((uid) => uid !== '0')) problems.push(`foreign process ${name} uids=${uids.join('/')}`);
+}
+
+for (const scratch of ['/tmp', '/dev/shm', '/dev/mqueue']) {
+  const left = fs.readdirSync(scratch);
+  if (left.length > 0) problems.push(`${scratch} not empty: ${left.sort().join(', ')}`);
+}
+
+const home = fs.readdirSync(process.env.HOME).sort();
+if (home.join(',') !== 'main.js') problems.push(`HOME holds ${home.join(', ')}`);
+
+const listening = new Set();
+for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+  for (const row of fs.readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+    const cells = row.trim().split(/\s+/);
+    if (cells[3] === '0A') listening.add(Number.parseInt(cells[1].split(':').pop(), 16));
+  }
+}
+for (const port of [...listening].sort()) if (port !== 8765) problems.push(`port ${port} is listening`);
+for (const port of request.port) {
+  if (listening.has(Number(port))) problems.push(`the attack's port ${port} is still listening`);
+}
+
+for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+  for (const row of fs.readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+    problems.push(`udp port ${Number.parseInt(row.trim().split(/\s+/)[1].split(':').pop(), 16)} is bound`);
+  }
+}
+
+const bound = fs
+  .readFileSync('/proc/net/unix', 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((row) => row.trim().split(/\s+/)[7])
+  .filter(Boolean);
+if (bound.length > 0) problems.push(`unix sockets bound: ${bound.join(', ')}`);
+
+for (const kind of ['shm', 'msg', 'sem']) {
+  if (fs.readFileSync(`/proc/sysvipc/${kind}`, 'utf8').trim().split('\n').length > 1) {
+    problems.push(`SysV ${kind} objects left`);
+  }
+}
+
+for (const path of request.path) {
+  let exists = true;
+  try {
+    fs.lstatSync(path);
+  } catch {
+    exists = false;
+  }
+  if (exists) problems.push(`${path} still exists`);
+}
+
+console.log('hello from the clean check');
+console.log(problems.length > 0 ? problems.map((problem) => `DIRTY ${problem}`).join('\n') : 'CLEAN');

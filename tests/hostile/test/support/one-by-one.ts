@@ -1,0 +1,55 @@
+import type { Language } from '@kiln/protocol';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { describeRun, expectBackToBaseline, expectOutcome } from './checks.js';
+import { type Executor, serving, startExecutor } from './executor.js';
+import { loadPrograms } from './programs.js';
+
+/**
+ * Every attack of a language, one after another, in an executor with a single slot, so the run after each
+ * attack (the clean check) lands in the very slot the attack used and sees what it left.
+ */
+export function attacksOneByOne(language: Language): void {
+  const programs = loadPrograms(language).filter((program) => program.role === undefined);
+
+  describe(`${language}: attacks, one slot, one after another`, () => {
+    let executor: Executor | undefined;
+    const current = () => {
+      if (!executor) throw new Error(`no ${language} executor`);
+      return executor;
+    };
+
+    beforeAll(async () => {
+      executor = await startExecutor(language, 1);
+    });
+    afterAll(async () => {
+      await executor?.remove();
+    });
+    // An attack that breaks the executor fails its own test; the next attack gets a fresh container, so that
+    // each one is judged on its own.
+    afterEach(async () => {
+      if (!executor || (await serving(executor))) return;
+      console.error(`[${language}] ${executor.container} is down or unhealthy; replacing it`);
+      await executor.remove();
+      executor = await startExecutor(language, 1);
+    });
+
+    it('starts from a clean baseline', async () => {
+      await expectBackToBaseline(current());
+    });
+
+    for (const program of programs) {
+      it(`${program.file} gets ${program.expect} and leaves nothing behind`, async ({ onTestFailed }) => {
+        const target = current();
+        onTestFailed(async () => {
+          console.error(
+            `[${language}] ${program.file} failed; agent log of ${target.container}:\n${await target.logs()}`,
+          );
+        });
+        const result = await target.client.run(program.code, '', program.limits);
+        console.log(`[${language}] ${program.file}: ${describeRun(result)}`);
+        expectOutcome(program, result, target.token);
+        await expectBackToBaseline(target, program);
+      });
+    }
+  });
+}
