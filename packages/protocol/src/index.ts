@@ -3,3 +3,4 @@ export * from './languages.js';
 export * from './limits.js';
 export * from './results.js';
 export * from './validate.js';
+export * from './queue.js';

@@ -22,11 +22,14 @@ export interface TestAgent {
  * The real agent, in this process, on the host: real uids, real rlimits, the host's python3, node and g++,
  * the language table its image uses. Needs root (the tests run as root, as CI does).
  */
-export async function startTestAgent(language: Language, env: Record<string, string> = {}): Promise<TestAgent> {
+export async function startTestAgent(
+  language: Language,
+  env: Record<string, string> = {},
+  token = `test-token-${Math.random().toString(36).slice(2)}-${Date.now()}`,
+): Promise<TestAgent> {
   if (process.getuid?.() !== 0) throw new Error('the agent tests run real sandboxes and need root');
   const root = mkdtempSync(join(tmpdir(), 'kiln-agent-test-'));
   chmodSync(root, 0o711);
-  const token = `test-token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const tokenFile = join(root, 'token');
   writeFileSync(tokenFile, token, { mode: 0o400 });
   const agent = await startAgent({

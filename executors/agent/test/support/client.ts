@@ -27,11 +27,13 @@ export class TestClient {
   static async connect(port: number, token: string | null): Promise<TestClient> {
     const headers = token === null ? {} : { authorization: `Bearer ${token}` };
     const ws = new WebSocket(`ws://127.0.0.1:${port}`, { headers });
+    // Listen before the link opens: hello can arrive in the same chunk as the upgrade response.
+    const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new TestClient(ws);
+    return client;
   }
 
   hello(): Promise<HelloFrame> {

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { LANGUAGES, type Language, QUEUE_PREFIX, queueName } from '@kiln/protocol';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { ConfigError, parseConfig } from './config.js';
+import { ExecutorPool } from './executors/pool.js';
+import { Presence } from './presence.js';
+import { createProcessor } from './processor.js';
+
+export async function startWorker(env: Record<string, string | undefined> = process.env) {
+  const config = parseConfig(env);
+  const log = pino({ level: config.logLevel, base: { service: 'worker' } });
+  const token = readFileSync(config.tokenFile, 'utf8').trim();
+  // Workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connections.
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+
+  let announced = false;
+  let presence: Presence | undefined;
+  const workers = {} as Record<Language, Worker>;
+  const pools = {} as Record<Language, ExecutorPool>;
+  const allReady = () => LANGUAGES.every((language) => (pools[language]?.ready.length ?? 0) > 0);
+  const changed = (language: Language) => {
+    const pool = pools[language];
+    const worker = workers[language];
+    // Fetch as many jobs as there are slots: a job stays queued (not "running") until a slot can take it.
+    if (pool && worker) worker.concurrency = Math.max(1, pool.slots);
+    if (!announced && allReady()) {
+      announced = true;
+      log.info('All executor containers are ready');
+    }
+    void presence?.publish();
+  };
+  for (const language of LANGUAGES) {
+    const { host, port } = config.executors[language];
+    pools[language] = new ExecutorPool(language, host, port, token, log, () => changed(language));
+  }
+  presence = new Presence(connection, pools, log);
+  const published = presence;
+  await Promise.all(LANGUAGES.map((language) => pools[language].start(config.resolveIntervalMs)));
+  for (const language of LANGUAGES) {
+    const worker = new Worker(queueName(language), createProcessor(pools[language], config, log), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: Math.max(1, pools[language].slots),
+    });
+    worker.on('error', (err) => log.error({ language, err }, 'worker error'));
+    worker.on('failed', (job, err) => log.warn({ jobId: job?.id, language, err: err.message }, 'job attempt failed'));
+    workers[language] = worker;
+  }
+  published.start();
+
+  const health = createServer((_req, res) => {
+    const ok = connection.status === 'ready' && allReady();
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ redis: connection.status, executors: Object.fromEntries(LANGUAGES.map((l) => [l, pools[l].ready.length])) }));
+  });
+  await new Promise<void>((resolve) => health.listen(config.healthPort, resolve));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop fetching, let the jobs in flight finish within the bound; what is left stalls and is picked up
+      // again by another worker (or by this one after a restart): never lost.
+      const bound = new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+      await Promise.race([Promise.all(Object.values(workers).map((worker) => worker.close())), bound]);
+      await Promise.all(Object.values(workers).map((worker) => worker.close(true)));
+      for (const pool of Object.values(pools)) pool.close();
+      await published.stop();
+      health.close();
+      await connection.quit().catch(() => connection.disconnect());
+    })());
+  return { config, log, pools, workers, stop, healthPort: (health.address() as { port: number }).port };
+}
+
+async function main() {
+  try {
+    const worker = await startWorker();
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => {
+        worker.log.info({ signal }, 'shutting down');
+        worker.stop().then(() => process.exit(0));
+      });
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`kiln worker: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

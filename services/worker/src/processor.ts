@@ -1,0 +1,54 @@
+import { type ExecutionJob, ExecutionJobSchema, type ExecutionResult } from '@kiln/protocol';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import Compile from 'typebox/compile';
+import type { WorkerConfig } from './config.js';
+import { ExecutorRefusedError } from './errors.js';
+import type { ExecutorPool } from './executors/pool.js';
+
+const validJob = Compile(ExecutionJobSchema);
+
+export function internalError(job: ExecutionJob): ExecutionResult {
+  return {
+    id: job.id,
+    language: job.language,
+    status: 'internal_error',
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    timeMs: 0,
+    cpuTimeMs: 0,
+    memoryKb: 0,
+  };
+}
+
+/**
+ * The job processor of one language. A program's failure comes back as a result with its status and
+ * completes the job. Infrastructure faults (replica lost, no free replica, replica refusing) are thrown so
+ * BullMQ retries the job, on another replica where there is one; on the last attempt the job completes
+ * with an `internal_error` result instead, so nothing accepted ends without a result.
+ */
+export function createProcessor(pool: ExecutorPool, config: WorkerConfig, log: Logger) {
+  return async (job: Job<ExecutionJob, ExecutionResult>): Promise<ExecutionResult> => {
+    if (!validJob.Check(job.data) || job.data.id !== job.id || job.data.language !== pool.language) {
+      throw new UnrecoverableError(`job ${job.id} does not hold a valid ${pool.language} execution`);
+    }
+    const data = job.data;
+    const context = { jobId: job.id, language: data.language, attempt: job.attemptsMade + 1 };
+    try {
+      return await pool.dispatch(data, config.slotWaitMs, data.limits.timeMs + config.runGraceMs);
+    } catch (err) {
+      // Limits are checked by the gateway against the same maximums: a refusal here is a configuration
+      // mismatch, which no retry can fix.
+      const final =
+        job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ||
+        (err instanceof ExecutorRefusedError && err.reason === 'LIMIT_EXCEEDED');
+      log.warn({ ...context, err, final }, final ? 'execution failed for good' : 'execution will be retried');
+      if (final) return internalError(data);
+      throw err;
+    }
+  };
+}
