@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { LANGUAGES, type Language } from '@kiln/protocol';
 
 /**
@@ -24,6 +25,23 @@ export class ConfigError extends Error {
   }
 }
 
+/** The Redis password may come from a file (a Compose-generated secret) instead of the URL. */
+function withPassword(url: string, passwordFile: string | undefined, problems: string[]): string {
+  if (!/^rediss?:\/\//.test(url)) {
+    problems.push('KILN_REDIS_URL must start with redis:// or rediss://');
+    return url;
+  }
+  if (!passwordFile?.trim()) return url;
+  try {
+    const parsed = new URL(url);
+    parsed.password = encodeURIComponent(readFileSync(passwordFile.trim(), 'utf8').trim());
+    return parsed.toString();
+  } catch (err) {
+    problems.push(`KILN_REDIS_PASSWORD_FILE could not be read: ${(err as Error).message}`);
+    return url;
+  }
+}
+
 export function parseConfig(env: Record<string, string | undefined>): WorkerConfig {
   const problems: string[] = [];
   const text = (name: string, fallback: string) => env[name]?.trim() || fallback;
@@ -42,8 +60,7 @@ export function parseConfig(env: Record<string, string | undefined>): WorkerConf
     if (!match) problems.push(`${name} must be host:port, got "${raw}"`);
     return { host: match?.[1] ?? raw, port: Number(match?.[2] ?? 8765) };
   };
-  const redisUrl = text('KILN_REDIS_URL', 'redis://redis:6379');
-  if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`KILN_REDIS_URL must start with redis:// or rediss://`);
+  const redisUrl = withPassword(text('KILN_REDIS_URL', 'redis://redis:6379'), env.KILN_REDIS_PASSWORD_FILE, problems);
   const config: WorkerConfig = {
     redisUrl,
     tokenFile: text('KILN_EXECUTOR_TOKEN_FILE', '/run/secrets/worker_token'),
