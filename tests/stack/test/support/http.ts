@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { inject } from 'vitest';
+
+let current: string | undefined;
+export const baseUrl = () => (current ??= inject('baseUrl'));
+
+/** A restarted gateway container gets a new random host port: read it again. */
+export function refreshBaseUrl(): void {
+  const [gateway] = containersOf('gateway');
+  const mapping = docker('port', gateway!, '5000/tcp').split('\n')[0]!.trim();
+  current = `http://${mapping}`;
+}
+
+export async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json: json as any, text };
+}
+
+/** Containers of one compose service in the test project, by id. */
+export function containersOf(service: string): string[] {
+  const out = execFileSync('docker', [
+    'ps',
+    '-q',
+    '--filter',
+    `label=com.docker.compose.project=${inject('project')}`,
+    '--filter',
+    `label=com.docker.compose.service=${service}`,
+  ]);
+  return out.toString().split('\n').filter(Boolean);
+}
+
+export function docker(...args: string[]): string {
+  return execFileSync('docker', args).toString();
+}
+
+export async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
