@@ -1,0 +1,60 @@
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from './config.js';
+import { registerErrorHandlers } from './error-handler.js';
+import executionsPlugin from './plugins/app/executions.js';
+import presencePlugin from './plugins/app/presence.js';
+import queuesPlugin from './plugins/app/queues.js';
+import swaggerPlugin from './plugins/external/swagger.js';
+import executionRoutes from './routes/executions/index.js';
+import healthRoutes from './routes/health/index.js';
+import languageRoutes from './routes/languages/index.js';
+import legacyRoutes from './routes/legacy/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+}
+
+/** Fastify options the app relies on; server.ts and the tests both build Fastify with them. */
+export function appOptions(config: Config): FastifyServerOptions {
+  return {
+    bodyLimit: config.bodyLimitBytes,
+    // Validation runs through TypeBox (below), which never strips or coerces a body. Should anything still
+    // compile with Fastify's ajv, it must not strip unknown fields either: they are rejected, never ignored.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+    // A request still arriving on a busy keep-alive socket while draining is served (its wait is already cut
+    // short, so it gets a 202) rather than given Fastify's closing 503, whose body is not the API's error shape.
+    return503OnClosing: false,
+  };
+}
+
+/** The gateway as a plugin: decorators first, then the OpenAPI generator, then the routes it documents. */
+async function serviceApp(fastify: FastifyInstance, opts: AppOptions) {
+  fastify.decorate('config', opts.config);
+  // TypeBox checks bodies exactly as declared (unknown fields are errors) and converts only querystring,
+  // params and headers, where every value arrives as a string.
+  fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Only JSON bodies: a text/plain body would otherwise reach validation as a string.
+  fastify.removeContentTypeParser('text/plain');
+  registerErrorHandlers(fastify);
+
+  await fastify.register(swaggerPlugin);
+  await fastify.register(queuesPlugin);
+  await fastify.register(presencePlugin);
+  await fastify.register(executionsPlugin);
+
+  await fastify.register(healthRoutes);
+  await fastify.register(executionRoutes, { prefix: '/api/v1/executions' });
+  await fastify.register(languageRoutes, { prefix: '/api/v1/languages' });
+  await fastify.register(legacyRoutes, { prefix: '/api/code' });
+}
+
+export default fp(serviceApp, { name: 'kiln-gateway' });

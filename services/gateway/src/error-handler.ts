@@ -1,0 +1,103 @@
+import { LimitExceededError } from '@kiln/protocol';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ApiError,
+  InvalidJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+  QueueFullError,
+  UnknownLanguageError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors.js';
+
+/** The one error body of the API: `{ error: { code, message } }`. */
+export function errorBody(err: ApiError) {
+  return { error: { code: err.code, message: err.message } };
+}
+
+type SchemaError = NonNullable<FastifyError['validation']>[number];
+
+function where(context: string | undefined, instancePath: string): string {
+  return [context ?? 'request', ...instancePath.split('/').filter(Boolean)].join('.');
+}
+
+/** One sentence naming the field at fault, from the first error of the schema check that matters. */
+function describeValidation(err: FastifyError, request: FastifyRequest): ApiError {
+  const context = err.validationContext;
+  // "schema is false" repeats the additionalProperties error in a less readable form.
+  const errors = (err.validation ?? []).filter((e: SchemaError) => e.keyword !== 'boolean');
+  const first = errors[0];
+  if (!first) return new ValidationError(err.message);
+  const path = where(context, first.instancePath);
+  if (context === 'body' && first.instancePath === '/language' && first.keyword === 'enum') {
+    return new UnknownLanguageError((request.body as { language?: unknown }).language);
+  }
+  if (first.keyword === 'additionalProperties') {
+    const names = (first.params as { additionalProperties?: string[]; additionalProperty?: string })
+      .additionalProperties ?? [String(first.params.additionalProperty)];
+    const fields = names.map((name) => `${path}.${name}`).join(', ');
+    return new ValidationError(`Unknown field ${fields}: it is not part of this API`);
+  }
+  if (first.keyword === 'required') {
+    const names = (first.params as { requiredProperties?: string[]; missingProperty?: string })
+      .requiredProperties ?? [String(first.params.missingProperty)];
+    return new ValidationError(`Missing required field ${names.map((name) => `${path}.${name}`).join(', ')}`);
+  }
+  if (first.instancePath === '' && first.keyword === 'type') {
+    return new ValidationError(`The ${context ?? 'request'} must be a JSON ${String(first.params.type)}`);
+  }
+  return new ValidationError(`${path} ${first.message ?? 'is invalid'}`);
+}
+
+/** Map anything thrown to an ApiError the caller may see, or undefined when it is our fault (a 5xx). */
+function toApiError(err: FastifyError, request: FastifyRequest): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof LimitExceededError) return new ApiError(400, err.code, err.message);
+  if (err.validation) return describeValidation(err, request);
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new InvalidJsonError();
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLargeError('The request body', request.routeOptions.bodyLimit ?? 0);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaTypeError();
+  }
+  // Fastify's own 4xx (a bad Content-Length, a malformed URL) carry messages written for the caller.
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) return new ApiError(status, 'BAD_REQUEST', err.message);
+  return undefined;
+}
+
+/** A summary of the request for logs: never its body, which holds the submitted code and stdin. */
+function requestSummary(request: FastifyRequest) {
+  return { method: request.method, url: request.url, params: request.params, query: request.query };
+}
+
+export function registerErrorHandlers(fastify: FastifyInstance): void {
+  fastify.setErrorHandler((err: FastifyError, request, reply) => {
+    const apiError = toApiError(err, request);
+    if (!apiError || apiError.statusCode >= 500) {
+      request.log.error({ err, request: requestSummary(request) }, 'request failed');
+    } else {
+      // The caller's mistake: its code and message are enough, a stack trace would only be noise.
+      const { code, message, statusCode } = apiError;
+      request.log.info(
+        { err: { code, message, statusCode }, request: requestSummary(request) },
+        'request rejected',
+      );
+    }
+    if (!apiError) {
+      // A 5xx never reveals internals: the details are in the log above, under the request id.
+      return reply.code(500).send({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } });
+    }
+    if (apiError instanceof QueueFullError) reply.header('retry-after', String(apiError.retryAfterSeconds));
+    return reply.code(apiError.statusCode).send(errorBody(apiError));
+  });
+
+  fastify.setNotFoundHandler((request, reply) => {
+    const err = new NotFoundError(request.method, request.url);
+    return reply.code(404).send(errorBody(err));
+  });
+}

@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { ExecutionNotFoundError } from '../../errors.js';
+import {
+  BadRequest,
+  ErrorResponse,
+  ExecutionRequestSchema,
+  ExecutionResponse,
+  InternalError,
+  SubmitErrors,
+  Unavailable,
+} from '../../schemas.js';
+
+const WaitQuerySchema = Type.Object(
+  {
+    wait: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'Wait for the result (up to the server maximum, KILN_MAX_WAIT_MS) before answering',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', description: 'Execution id' }) });
+
+/** The v1 execution API: submit (waiting or not) and read back by id. Mounted at /api/v1/executions. */
+const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { executions, config } = fastify;
+
+  fastify.post(
+    '/',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Run code',
+        description:
+          'Queues one execution. With wait=true (the default) answers 200 with the finished execution, or 202 ' +
+          'with `{ id, state }` when the server maximum wait passes first; with wait=false answers 202 at once. ' +
+          "A program's own failure is a 200 with its status; a job Kiln could not finish has status internal_error.",
+        querystring: WaitQuerySchema,
+        body: ExecutionRequestSchema,
+        response: {
+          200: ExecutionResponse('The finished execution (state "finished", with its result)'),
+          202: ExecutionResponse(
+            'Accepted and not finished yet (state "queued" or "running"): poll GET by id',
+          ),
+          ...SubmitErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const job = await executions.submit(request.body, request.log);
+      const execution =
+        (request.query.wait ?? true)
+          ? await executions.waitFor(job, config.maxWaitMs, request.log)
+          : { id: job.data.id, state: 'queued' as const };
+      return reply.code(execution.state === 'finished' ? 200 : 202).send(execution);
+    },
+  );
+
+  fastify.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Read an execution',
+        description: `An execution stays readable for KILN_RESULT_TTL_SECONDS (now ${config.resultTtlSeconds} s) after it finishes.`,
+        params: IdParamsSchema,
+        response: {
+          200: ExecutionResponse('The execution: queued, running, or finished with its result'),
+          400: BadRequest,
+          404: ErrorResponse('EXECUTION_NOT_FOUND: no such execution, or its result has expired'),
+          500: InternalError,
+          503: Unavailable,
+        },
+      },
+    },
+    async (request) => {
+      const execution = await executions.find(request.params.id);
+      if (!execution) throw new ExecutionNotFoundError(request.params.id);
+      return execution;
+    },
+  );
+};
+
+export default executionRoutes;
