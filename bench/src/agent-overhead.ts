@@ -23,8 +23,12 @@ execFileSync('chmod', ['711', work]);
 const token = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 writeFileSync(join(work, 'token'), token, { mode: 0o400 });
 
+// Uids of their own, away from executor containers and the tests on the same host.
+const UID_BASE: Record<string, string> = { python: '74000', javascript: '75000', cpp: '76000' };
+
 function agentEnv(language: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    KILN_UID_BASE: UID_BASE[language]!,
     PATH: TOOL_PATH,
     KILN_LANGUAGE_FILE: join(ROOT, 'executors', language, 'language.json'),
     KILN_HOST: '127.0.0.1',

@@ -7,6 +7,8 @@ import { readFileSync, statSync } from 'node:fs';
 export interface AgentConfig {
   readonly languageFile: string;
   readonly slots: number;
+  /** Overrides the language table's uid base (tests on a shared host keep clear of real executors). */
+  readonly uidBase: number | undefined;
   readonly host: string;
   readonly port: number;
   readonly tokenFile: string;
@@ -50,6 +52,7 @@ export function parseConfig(env: Env): AgentConfig {
     languageFile: text('KILN_LANGUAGE_FILE', '/etc/kiln/language.json'),
     // Slot uids are uidBase + index; 16 passwd entries exist per image.
     slots: int('KILN_SLOTS', 2, 1, 16),
+    uidBase: env.KILN_UID_BASE?.trim() ? int('KILN_UID_BASE', 0, 1000, 4_000_000_000) : undefined,
     host: text('KILN_HOST', '0.0.0.0'),
     port: int('KILN_PORT', 8765, 0, 65535),
     tokenFile: text('KILN_TOKEN_FILE', '/run/secrets/executor_token'),

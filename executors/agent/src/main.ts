@@ -18,7 +18,7 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   // Slots must be able to reach their own dir below it, never list the others.
   chmodSync(config.workRoot, 0o711);
   const runner = new Runner(config, toolchain, log);
-  const pool = new SlotPool(config.slots, toolchain.spec.uidBase);
+  const pool = new SlotPool(config.slots, config.uidBase ?? toolchain.spec.uidBase);
   // Start from a clean baseline: whatever a previous agent left in this container goes first.
   for (const slot of pool.all) await runner.clean(slot);
 

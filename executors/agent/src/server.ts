@@ -131,7 +131,12 @@ export class AgentServer {
         if (err instanceof LimitExceededError) return reply({ type: 'error', id: frame.id, code: 'LIMIT_EXCEEDED', message: err.message });
         throw err;
       }
-      const slot = await pool.acquire();
+      const sizes = { codeBytes: Buffer.byteLength(frame.code), stdinBytes: Buffer.byteLength(frame.stdin) };
+      const slot = await pool.acquire(controller.signal);
+      if (!slot) {
+        log.info({ runId: frame.id, ...sizes }, 'run cancelled before it started');
+        return reply({ type: 'error', id: frame.id, code: 'CANCELLED', message: 'run cancelled' });
+      }
       const started = Date.now();
       let result: Awaited<ReturnType<Runner['run']>> | undefined;
       try {
@@ -142,7 +147,6 @@ export class AgentServer {
       } finally {
         await this.cleanSlot(slot);
       }
-      const sizes = { codeBytes: Buffer.byteLength(frame.code), stdinBytes: Buffer.byteLength(frame.stdin) };
       if (controller.signal.aborted) {
         log.info({ runId: frame.id, slot: slot.index, ...sizes }, 'run cancelled');
         return reply({ type: 'error', id: frame.id, code: 'CANCELLED', message: 'run cancelled' });

@@ -12,7 +12,7 @@ export interface Slot {
 export class SlotPool {
   readonly all: readonly Slot[];
   private readonly free: Slot[];
-  private readonly waiting: Array<(slot: Slot) => void> = [];
+  private waiting: Array<(slot: Slot) => void> = [];
   private broken = 0;
 
   constructor(
@@ -31,10 +31,23 @@ export class SlotPool {
     return this.waiting.length;
   }
 
-  acquire(): Promise<Slot> {
+  /** A free slot, or the first one released; undefined if `signal` aborts while waiting. */
+  acquire(signal?: AbortSignal): Promise<Slot | undefined> {
     const slot = this.free.shift();
     if (slot) return Promise.resolve(slot);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    if (signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const waiter = (slot: Slot) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(slot);
+      };
+      const onAbort = () => {
+        this.waiting = this.waiting.filter((other) => other !== waiter);
+        resolve(undefined);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
   }
 
   release(slot: Slot): void {

@@ -83,9 +83,10 @@ describe.each(Object.keys(programs) as Language[])('%s: limits', (language) => {
   it('stops a program at a wall-clock limit of a few milliseconds', async () => {
     // So short a timer can fire before the program has switched to its slot uid: the kill must still land.
     const results = [];
-    for (const timeMs of [1, 2, 3, 5, 1, 2, 3, 5])
+    for (const timeMs of [1, 2, 3, 5, 1, 2, 3, 5, 1, 2, 3, 5]) {
       results.push(await agent.client.run(program.sleep, '', { timeMs }));
-    expect(results.map((r) => r.status)).toEqual(Array(8).fill('time_limit_exceeded'));
+    }
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill('time_limit_exceeded'));
     expect(Math.max(...results.map((r) => r.timeMs))).toBeLessThan(1000);
   });
 

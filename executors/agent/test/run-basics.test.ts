@@ -152,6 +152,7 @@ describe.each(Object.keys(programs) as Language[])('%s: running programs', (lang
 
   it('reports abort() as SIGABRT, not as its alias SIGIOT', async () => {
     const result = await agent.client.run(program.abort);
-    expect(result).toMatchObject({ status: 'runtime_error', exitCode: null, signal: 'SIGABRT' });
+    expect(result).toMatchObject({ status: 'runtime_error', exitCode: null });
+    expect(result.signal).toBe('SIGABRT');
   });
 });

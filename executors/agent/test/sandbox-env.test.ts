@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '@kiln/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestAgent, type TestAgent } from './support/agent.js';
+import { startTestAgent, TEST_UID_BASE, type TestAgent } from './support/agent.js';
 
 interface Identity {
   env: string[];
@@ -18,14 +18,14 @@ interface Identity {
 /** Print the program's environment names, directories and ids as one JSON object (an `Identity`). */
 const whoAmI: Record<Language, { uidBase: number; code: string }> = {
   python: {
-    uidBase: 61000,
+    uidBase: TEST_UID_BASE.python,
     code:
       'import json, os\nprint(json.dumps({"env": sorted(os.environ), "home": os.environ["HOME"],\n' +
       '  "tmp": os.environ["TMPDIR"], "cwd": os.getcwd(), "uid": os.getuid(), "euid": os.geteuid(),\n' +
       '  "gid": os.getgid(), "groups": len(os.getgroups())}))\n',
   },
   javascript: {
-    uidBase: 62000,
+    uidBase: TEST_UID_BASE.javascript,
     // Node's getgroups() adds the effective gid to the supplementary groups: leave it out.
     code:
       'console.log(JSON.stringify({ env: Object.keys(process.env).sort(), home: process.env.HOME,\n' +
@@ -33,7 +33,7 @@ const whoAmI: Record<Language, { uidBase: number; code: string }> = {
       '  gid: process.getgid(), groups: process.getgroups().filter((g) => g !== process.getegid()).length }));\n',
   },
   cpp: {
-    uidBase: 63000,
+    uidBase: TEST_UID_BASE.cpp,
     code:
       '#include <cstdlib>\n#include <iostream>\n#include <set>\n#include <string>\n#include <unistd.h>\n' +
       'extern char **environ;\nint main() {\n  std::set<std::string> names;\n' +

@@ -24,6 +24,7 @@ const outcome = (changes: Partial<Omit<Outcome, 'stderr'>> & { stderr?: string }
   stderrTruncated: false,
   killedFor: null,
   setupError: null,
+  clean: true,
   ...changes,
   stderr: Buffer.from(changes.stderr ?? ''),
 });

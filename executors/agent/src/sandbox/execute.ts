@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Run one program under the kiln-run helper: as the slot's uid, with rlimits, its stdio on pipes, a wall
@@ -51,7 +52,9 @@ export interface Outcome {
   clean: boolean;
 }
 
-const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+// The first name of each number: SIGABRT, not its later alias SIGIOT.
+const SIGNAL_NAMES = new Map<number, string>();
+for (const [name, number] of Object.entries(constants.signals)) if (!SIGNAL_NAMES.has(number)) SIGNAL_NAMES.set(number, name);
 
 function helperArgs(options: ExecuteOptions): string[] {
   const { rlimits } = options;
@@ -61,6 +64,17 @@ function helperArgs(options: ExecuteOptions): string[] {
   if (rlimits.addressSpaceBytes !== undefined) args.push('--as', String(rlimits.addressSpaceBytes));
   if (rlimits.dataBytes !== undefined) args.push('--data', String(rlimits.dataBytes));
   return [...args, '--', ...options.argv];
+}
+
+function withoutPartialUtf8(buffer: Buffer): Buffer {
+  // Look back at most 3 bytes for the lead byte of the last sequence and check it is complete.
+  for (let back = 1; back <= Math.min(4, buffer.length); back++) {
+    const byte = buffer[buffer.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? buffer.subarray(0, buffer.length - back) : buffer;
+  }
+  return buffer;
 }
 
 class CappedBuffer {
@@ -84,8 +98,10 @@ class CappedBuffer {
     return true;
   }
 
+  /** What was kept; when cut at the cap, without a UTF-8 sequence the cut left incomplete. */
   get value(): Buffer {
-    return Buffer.concat(this.chunks);
+    const all = Buffer.concat(this.chunks);
+    return this.truncated ? withoutPartialUtf8(all) : all;
   }
 }
 
@@ -111,9 +127,17 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
   let stats = '';
   let killedFor: KillReason | null = null;
   let killing: Promise<void> | undefined;
+  let helperDone = false;
+  // A kill can come before the program has even become the slot's uid, when there is nothing to find
+  // yet: so the janitor is repeated until the helper is done, not run once.
   const kill = (reason: KillReason) => {
     killedFor ??= reason;
-    killing ??= options.killAll();
+    killing ??= (async () => {
+      do {
+        await options.killAll();
+        if (!helperDone) await sleep(20);
+      } while (!helperDone);
+    })();
   };
 
   const drained = (stream: Readable, sink?: CappedBuffer) =>
@@ -122,7 +146,7 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
         if (!sink) stats += chunk.toString();
         else if (!sink.push(Buffer.from(chunk))) kill('output');
       });
-      stream.on('close', resolve);
+      stream.on('close', () => resolve());
       stream.on('error', () => resolve());
     });
   const streams = Promise.all([drained(child.stdout!, stdout), drained(child.stderr!, stderr)]);
@@ -140,6 +164,7 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
     child.on('error', () => resolve(null));
     child.on('exit', (code) => resolve(code));
   });
+  helperDone = true;
   const timeMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);

@@ -6,6 +6,13 @@ import type { Language } from '@kiln/protocol';
 import { startAgent } from '../../src/main.js';
 import { TestClient } from './client.js';
 
+/**
+ * Host tests use their own uids, 10000 above the images' (python 71000, javascript 72000, cpp 73000):
+ * the helper kills every process of a slot's uid, and executor containers on the same host use the
+ * images' uids.
+ */
+export const TEST_UID_BASE: Record<Language, number> = { python: 71000, javascript: 72000, cpp: 73000 };
+
 const agentDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const executorsDir = resolve(agentDir, '..');
 
@@ -42,6 +49,7 @@ export async function startTestAgent(
     KILN_RUNNER: join(agentDir, 'dist/kiln-run'),
     KILN_SCRATCH_DIRS: '/tmp:/dev/shm',
     KILN_EXIT_WHEN_DIRTY: 'false',
+    KILN_UID_BASE: String(TEST_UID_BASE[language]),
     LOG_LEVEL: 'warn',
     ...env,
   });

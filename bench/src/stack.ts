@@ -1,0 +1,143 @@
+/**
+ * `pnpm bench` (stack): hello world through the whole stack over HTTP, against (a) a bare spawn of the same
+ * interpreter or binary on the host and (b) `docker run --rm` of the same executor image per execution,
+ * all in the same run. Latency p50/p99 and throughput at 1 and 8 concurrent clients. Brings up its own
+ * compose project on a free loopback port and takes it down afterwards; writes bench/results/stack.md.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bareRun } from './agent-client.ts';
+import { ms, summary, table, timed } from './stats.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROUNDS = Number(process.env.KILN_BENCH_ITERATIONS ?? 200);
+const DOCKER_ROUNDS = Math.max(8, Math.round(ROUNDS / 10));
+const PROJECT = `kiln-bench-${process.pid}`;
+
+const HELLO = {
+  python: { file: 'main.py', code: 'print("Hello, " + input() + "!")\n', bare: ['/usr/bin/python3', 'main.py'] },
+  javascript: {
+    file: 'main.js',
+    code: 'const s = require("fs").readFileSync(0, "utf8").trim();\nconsole.log("Hello, " + s + "!");\n',
+    bare: ['/usr/bin/node', 'main.js'],
+  },
+  cpp: {
+    file: 'main.cpp',
+    code: '#include <bits/stdc++.h>\nint main() { std::string s; std::cin >> s; std::cout << "Hello, " << s << "!\\n"; }\n',
+    bare: ['./main'],
+  },
+} as const;
+type Language = keyof typeof HELLO;
+
+/** What `docker run --rm` per execution does with the same image: start, (compile,) run, remove. */
+const DOCKER_RUN: Record<Language, string> = {
+  python: 'printf "%s" "$CODE" > /tmp/main.py && exec python3 /tmp/main.py',
+  javascript: 'printf "%s" "$CODE" > /tmp/main.js && exec node /tmp/main.js',
+  cpp: 'printf "%s" "$CODE" > /tmp/main.cpp && g++ -std=c++20 -O2 -I/opt/kiln/pch -o /tmp/main /tmp/main.cpp && exec /tmp/main',
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+const compose = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  execFileSync('docker', ['compose', '-p', PROJECT, ...args], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+
+async function kiln(url: string, language: Language): Promise<void> {
+  const response = await fetch(`${url}/api/v1/executions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ language, code: HELLO[language].code, stdin: 'Kiln' }),
+  });
+  const body = (await response.json()) as { result?: { status: string; stdout: string } };
+  if (response.status !== 200 || body.result?.stdout !== 'Hello, Kiln!\n') throw new Error(`kiln ${language}: ${JSON.stringify(body)}`);
+}
+
+function dockerRun(language: Language): Promise<void> {
+  return new Promise((done, fail) => {
+    const args = ['run', '--rm', '-i', '--network', 'none', '-e', `CODE=${HELLO[language].code}`];
+    const child = spawn('docker', [...args, `kiln/executor-${language}:dev`, 'sh', '-c', DOCKER_RUN[language]], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('close', (code) => (code === 0 && out === 'Hello, Kiln!\n' ? done() : fail(new Error(`docker run ${language}: ${code} ${out}`))));
+    child.stdin.end('Kiln');
+  });
+}
+
+/** Latency of `rounds` calls made by `clients` concurrent clients, and the throughput they reached. */
+async function load(rounds: number, clients: number, call: () => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next++ < rounds) latencies.push(await timed(call));
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { ...summary(latencies), perSecond: latencies.length / seconds };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'kiln-stack-bench-'));
+for (const { file, code } of Object.values(HELLO)) writeFileSync(join(work, file), code);
+execFileSync('g++', ['-std=c++20', '-O2', '-o', join(work, 'main'), join(work, 'main.cpp')]);
+
+const port = await freePort();
+const env = { ...process.env, KILN_PORT: String(port) };
+compose(env, 'up', '--build', '--wait', '--quiet-pull');
+const url = `http://127.0.0.1:${port}`;
+const rows: string[][] = [];
+try {
+  for (const language of Object.keys(HELLO) as Language[]) {
+    for (let i = 0; i < 10; i++) await kiln(url, language); // warm: compile cache, connections
+    for (const clients of [1, 8]) {
+      const kilnStats = await load(ROUNDS, clients, () => kiln(url, language));
+      const bare = await load(ROUNDS, clients, () => bareRun(HELLO[language].bare, 'Kiln', work).then(() => undefined));
+      const docker = await load(DOCKER_ROUNDS, clients, () => dockerRun(language));
+      rows.push([
+        language,
+        String(clients),
+        ms(bare.p50),
+        ms(kilnStats.p50),
+        ms(docker.p50),
+        `${(kilnStats.p50 / bare.p50).toFixed(2)}×`,
+        `${(docker.p50 / kilnStats.p50).toFixed(1)}×`,
+        `${ms(bare.p99)} / ${ms(kilnStats.p99)} / ${ms(docker.p99)}`,
+        `${bare.perSecond.toFixed(0)} / ${kilnStats.perSecond.toFixed(0)} / ${docker.perSecond.toFixed(1)}`,
+      ]);
+      console.log(rows.at(-1)!.join('  '));
+    }
+  }
+} finally {
+  compose(env, 'down', '-v', '--timeout', '5');
+  rmSync(work, { recursive: true, force: true });
+}
+
+const report = [
+  `# Whole stack: hello world over HTTP (${new Date().toISOString()})`,
+  '',
+  `Kiln: POST /api/v1/executions (wait) through gateway → BullMQ → worker → executor; ${ROUNDS} calls per row.`,
+  `Bare: spawn of the same interpreter or binary on the host, same stdin; ${ROUNDS} calls per row.`,
+  `docker run: \`docker run --rm\` of the same executor image per execution (C++ compiles each time, as a`,
+  `container per execution must); ${DOCKER_ROUNDS} calls per row.`,
+  '',
+  table(
+    ['language', 'clients', 'bare p50', 'Kiln p50', 'docker run p50', 'Kiln / bare', 'docker run / Kiln', 'p99 bare / Kiln / docker', 'per second bare / Kiln / docker'],
+    rows,
+  ),
+  '',
+].join('\n');
+console.log(report);
+writeFileSync(join(ROOT, 'bench/results/stack.md'), report);
