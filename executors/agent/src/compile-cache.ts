@@ -21,7 +21,13 @@ export class CompileCache {
   }
 
   static key(compilerVersion: string, command: readonly string[], source: string): string {
-    return createHash('sha256').update(compilerVersion).update('\0').update(command.join('\0')).update('\0').update(source).digest('hex');
+    return createHash('sha256')
+      .update(compilerVersion)
+      .update('\0')
+      .update(command.join('\0'))
+      .update('\0')
+      .update(source)
+      .digest('hex');
   }
 
   /** Copy a cached binary to `target` (root's, 0755). False on a miss. */

@@ -87,9 +87,12 @@ export class ConfigError extends Error {
 export function readToken(file: string): string {
   const stat = statSync(file);
   if (stat.uid !== 0 || (stat.mode & 0o077) !== 0) {
-    throw new ConfigError([`the executor token file ${file} must belong to root and be readable by root only (0400)`]);
+    throw new ConfigError([
+      `the executor token file ${file} must belong to root and be readable by root only (0400)`,
+    ]);
   }
   const token = readFileSync(file, 'utf8').trim();
-  if (token.length < 16) throw new ConfigError([`the executor token in ${file} is shorter than 16 characters`]);
+  if (token.length < 16)
+    throw new ConfigError([`the executor token in ${file} is shorter than 16 characters`]);
   return token;
 }

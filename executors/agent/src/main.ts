@@ -38,8 +38,17 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   await new Promise<void>((resolve) => server.http.listen(config.port, config.host, resolve));
   const address = server.http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ language: toolchain.spec.language, version: toolchain.version, slots: config.slots, port }, 'executor agent ready');
-  return { server, port, config, log, stop: (graceMs = config.shutdownGraceMs) => (stopping ??= server.shutdown(graceMs)) };
+  log.info(
+    { language: toolchain.spec.language, version: toolchain.version, slots: config.slots, port },
+    'executor agent ready',
+  );
+  return {
+    server,
+    port,
+    config,
+    log,
+    stop: (graceMs = config.shutdownGraceMs) => (stopping ??= server.shutdown(graceMs)),
+  };
 }
 
 async function main() {

@@ -1,4 +1,4 @@
-import { existsSync, lchownSync, lstatSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, lchownSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CompileResult,
@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { CompileCache } from './compile-cache.js';
 import type { AgentConfig } from './config.js';
 import { fillArgv, type Toolchain } from './language.js';
-import { type ExecuteOptions, type Outcome, type Rlimits, execute } from './sandbox/execute.js';
+import { type ExecuteOptions, execute, type Outcome, type Rlimits } from './sandbox/execute.js';
 import { createWorkDir, entriesOf, removeEntriesOf, removeTree } from './sandbox/files.js';
 import { ipcObjectsOf, removeIpcOf } from './sandbox/ipc.js';
 import { killAllOf } from './sandbox/processes.js';
@@ -73,7 +73,11 @@ export class Runner {
     if (spec.compile) {
       compile = await this.compile(frame.code, slot, dir, signal);
       if (compile.status !== 'ok') {
-        return this.result(frame.id, compile.status === 'internal_error' ? 'internal_error' : 'compile_error', compile);
+        return this.result(
+          frame.id,
+          compile.status === 'internal_error' ? 'internal_error' : 'compile_error',
+          compile,
+        );
       }
     }
 
@@ -95,11 +99,17 @@ export class Runner {
       memoryLimitKb: limits.memoryMb * 1024,
       memoryErrors: this.toolchain.memoryErrors,
     });
-    if (outcome.setupError) this.log.error({ runId: frame.id, slot: slot.index, err: outcome.setupError }, 'sandbox setup failed');
+    if (outcome.setupError)
+      this.log.error({ runId: frame.id, slot: slot.index, err: outcome.setupError }, 'sandbox setup failed');
     return { ...this.result(frame.id, status, compile), ...this.measurements(outcome) };
   }
 
-  private async compile(source: string, slot: Slot, dir: string, signal: AbortSignal): Promise<CompileResult> {
+  private async compile(
+    source: string,
+    slot: Slot,
+    dir: string,
+    signal: AbortSignal,
+  ): Promise<CompileResult> {
     const stage = this.toolchain.spec.compile!;
     const command = fillArgv(stage.command, {
       source: this.toolchain.spec.sourceFile,
@@ -129,7 +139,8 @@ export class Runner {
       // cc1plus reports an exhausted address space in its own words.
       memoryErrors: [/virtual memory exhausted|out of memory allocating|std::bad_alloc/],
     });
-    const compileStatus = status === 'ok' || status === 'runtime_error' ? (status === 'ok' ? 'ok' : 'compile_error') : status;
+    const compileStatus =
+      status === 'ok' || status === 'runtime_error' ? (status === 'ok' ? 'ok' : 'compile_error') : status;
     if (compileStatus === 'ok') {
       // The binary is the uid's: take it (and, for a moment, the dir) so the uid cannot alter the cached copy.
       this.withDirTaken(slot, dir, () => {
@@ -173,12 +184,13 @@ export class Runner {
 
   private rlimits(cpuSeconds: number, memoryMb: number, kind = this.toolchain.spec.memoryRlimit): Rlimits {
     const { spec } = this.toolchain;
+    const rlimitMb = memoryMb + (kind === spec.memoryRlimit ? this.toolchain.rlimitBaseMb : 0);
     return {
       nproc: spec.processes,
       fsizeBytes: spec.fileSizeMb * MB,
       nofile: spec.openFiles,
       cpuSeconds,
-      ...(kind === 'address-space' ? { addressSpaceBytes: memoryMb * MB } : { dataBytes: memoryMb * MB }),
+      ...(kind === 'address-space' ? { addressSpaceBytes: rlimitMb * MB } : { dataBytes: rlimitMb * MB }),
     };
   }
 
@@ -239,8 +251,11 @@ export class Runner {
     this.processesGone.delete(slot.index);
     if (!gone) await attempt('kill', () => killAllOf(slot.uid));
     await attempt('work dir', () => removeTree(dir));
-    for (const scratch of this.config.scratchDirs) await attempt(scratch, () => removeEntriesOf(scratch, slot.uid));
-    await attempt('ipc', () => removeIpcOf(slot.uid, slot.gid, this.config.runner, this.toolchain.resolve('ipcrm')));
+    for (const scratch of this.config.scratchDirs)
+      await attempt(scratch, () => removeEntriesOf(scratch, slot.uid));
+    await attempt('ipc', () =>
+      removeIpcOf(slot.uid, slot.gid, this.config.runner, this.toolchain.resolve('ipcrm')),
+    );
 
     if (existsSync(dir)) problems.push(`work dir ${dir} still exists`);
     for (const scratch of this.config.scratchDirs) {

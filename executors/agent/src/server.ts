@@ -1,13 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   type AgentFrame,
   CLOSE_UNAUTHORIZED,
   type ErrorFrame,
   LimitExceededError,
-  type RunFrame,
   parseWorkerFrame,
+  type RunFrame,
 } from '@kiln/protocol';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -49,7 +49,9 @@ export class AgentServer {
     this.http = createServer((req, res) => {
       const ok = req.url === '/healthz' && this.healthy;
       res.writeHead(ok ? 200 : req.url === '/healthz' ? 503 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ healthy: this.healthy, busy: options.pool.busy, queued: options.pool.queued }));
+      res.end(
+        JSON.stringify({ healthy: this.healthy, busy: options.pool.busy, queued: options.pool.queued }),
+      );
     });
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     const heartbeat = setInterval(() => this.ping(), PING_INTERVAL_MS);
@@ -100,11 +102,21 @@ export class AgentServer {
         return;
       }
       if (this.inFlight.has(frame.id)) {
-        return send(ws, { type: 'error', id: frame.id, code: 'DUPLICATE_ID', message: `run ${frame.id} is already in flight` });
+        return send(ws, {
+          type: 'error',
+          id: frame.id,
+          code: 'DUPLICATE_ID',
+          message: `run ${frame.id} is already in flight`,
+        });
       }
       if (!this.accepting || !this.healthy) {
         const code = this.healthy ? 'SHUTTING_DOWN' : 'UNHEALTHY';
-        return send(ws, { type: 'error', id: frame.id, code, message: `executor is ${code === 'UNHEALTHY' ? 'unhealthy' : 'shutting down'}` });
+        return send(ws, {
+          type: 'error',
+          id: frame.id,
+          code,
+          message: `executor is ${code === 'UNHEALTHY' ? 'unhealthy' : 'shutting down'}`,
+        });
       }
       mine.add(frame.id);
       this.start(frame, (reply) => {
@@ -128,7 +140,8 @@ export class AgentServer {
       try {
         limits = runner.limitsFor(frame);
       } catch (err) {
-        if (err instanceof LimitExceededError) return reply({ type: 'error', id: frame.id, code: 'LIMIT_EXCEEDED', message: err.message });
+        if (err instanceof LimitExceededError)
+          return reply({ type: 'error', id: frame.id, code: 'LIMIT_EXCEEDED', message: err.message });
         throw err;
       }
       const sizes = { codeBytes: Buffer.byteLength(frame.code), stdinBytes: Buffer.byteLength(frame.stdin) };
@@ -153,7 +166,14 @@ export class AgentServer {
       }
       const final = result ?? runner.internalError(frame.id);
       log.info(
-        { runId: frame.id, slot: slot.index, status: final.status, timeMs: final.timeMs, totalMs: Date.now() - started, ...sizes },
+        {
+          runId: frame.id,
+          slot: slot.index,
+          status: final.status,
+          timeMs: final.timeMs,
+          totalMs: Date.now() - started,
+          ...sizes,
+        },
         'run finished',
       );
       reply({ type: 'result', ...final });

@@ -19,7 +19,11 @@ export class SlotPool {
     readonly size: number,
     uidBase: number,
   ) {
-    this.all = Array.from({ length: size }, (_, index) => ({ index, uid: uidBase + index, gid: uidBase + index }));
+    this.all = Array.from({ length: size }, (_, index) => ({
+      index,
+      uid: uidBase + index,
+      gid: uidBase + index,
+    }));
     this.free = [...this.all];
   }
 

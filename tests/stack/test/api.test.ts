@@ -11,20 +11,29 @@ describe('the README example', () => {
     expect(response.status).toBe(200);
     expect(response.json).toEqual({
       success: true,
-      data: { output: 'Enter your name: Hello, Alice!', error: false, executionTime: expect.stringMatching(/^\d+ ms$/) },
+      data: {
+        output: 'Enter your name: Hello, Alice!',
+        error: false,
+        executionTime: expect.stringMatching(/^\d+ ms$/),
+      },
     });
   });
 });
 
 const programs = {
   python: 'import sys\nwords = sys.stdin.read().split()\nprint(len(words), words[-1].upper())',
-  javascript: 'const words = require("fs").readFileSync(0, "utf8").split(/\\s+/).filter(Boolean);\nconsole.log(words.length, words.at(-1).toUpperCase());',
+  javascript:
+    'const words = require("fs").readFileSync(0, "utf8").split(/\\s+/).filter(Boolean);\nconsole.log(words.length, words.at(-1).toUpperCase());',
   cpp: '#include <bits/stdc++.h>\nint main() { std::string w, last; int n = 0; while (std::cin >> w) { ++n; last = w; }\n  for (auto &c : last) c = toupper(c); std::cout << n << " " << last << "\\n"; }',
 };
 
 describe.each(Object.entries(programs))('%s with stdin', (language, code) => {
   it('runs synchronously and returns the whole result', async () => {
-    const response = await api('POST', '/api/v1/executions', { language, code, stdin: 'one two\nthree kiln\n' });
+    const response = await api('POST', '/api/v1/executions', {
+      language,
+      code,
+      stdin: 'one two\nthree kiln\n',
+    });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ id: expect.any(String), state: 'finished' });
     expect(response.json.result).toMatchObject({
@@ -49,7 +58,10 @@ describe('asynchronous executions', () => {
       code: 'import time\ntime.sleep(0.5)\nprint("late")',
     });
     expect(created.status).toBe(202);
-    expect(created.json).toEqual({ id: expect.any(String), state: expect.stringMatching(/^(queued|running)$/) });
+    expect(created.json).toEqual({
+      id: expect.any(String),
+      state: expect.stringMatching(/^(queued|running)$/),
+    });
     const finished = await until(async () => {
       const polled = await api('GET', `/api/v1/executions/${created.json.id}`);
       expect(polled.status).toBe(200);
@@ -65,7 +77,10 @@ describe('asynchronous executions', () => {
   });
 
   it('reports a failing program as a normal result with its status', async () => {
-    const response = await api('POST', '/api/v1/executions', { language: 'javascript', code: 'process.exit(3)' });
+    const response = await api('POST', '/api/v1/executions', {
+      language: 'javascript',
+      code: 'process.exit(3)',
+    });
     expect(response.status).toBe(200);
     expect(response.json.result).toMatchObject({ status: 'runtime_error', exitCode: 3 });
   });
@@ -89,7 +104,12 @@ describe('discovery endpoints', () => {
     const openapi = await api('GET', '/openapi.json');
     expect(openapi.status).toBe(200);
     expect(Object.keys(openapi.json.paths)).toEqual(
-      expect.arrayContaining(['/api/code/execute', '/api/v1/executions', '/api/v1/executions/{id}', '/api/v1/languages']),
+      expect.arrayContaining([
+        '/api/code/execute',
+        '/api/v1/executions',
+        '/api/v1/executions/{id}',
+        '/api/v1/languages',
+      ]),
     );
     const docs = await fetch(`${baseUrl()}/docs`);
     expect(docs.status).toBeLessThan(400);
@@ -101,7 +121,12 @@ describe('bad requests', () => {
     ['an unknown language', { language: 'cobol', code: 'x' }, 400, 'UNKNOWN_LANGUAGE'],
     ['a missing code', { language: 'python' }, 400, 'VALIDATION_ERROR'],
     ['an unknown field', { language: 'python', code: 'x', priority: 9 }, 400, 'VALIDATION_ERROR'],
-    ['a limit past the maximum', { language: 'python', code: 'x', limits: { timeMs: 999_999 } }, 400, 'LIMIT_EXCEEDED'],
+    [
+      'a limit past the maximum',
+      { language: 'python', code: 'x', limits: { timeMs: 999_999 } },
+      400,
+      'LIMIT_EXCEEDED',
+    ],
     ['code past its size cap', { language: 'python', code: 'x'.repeat(70 * 1024) }, 413, 'PAYLOAD_TOO_LARGE'],
   ])('refuses %s with a clear code', async (_name, body, status, code) => {
     const response = await api('POST', '/api/v1/executions', body);

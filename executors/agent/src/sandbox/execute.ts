@@ -54,7 +54,8 @@ export interface Outcome {
 
 // The first name of each number: SIGABRT, not its later alias SIGIOT.
 const SIGNAL_NAMES = new Map<number, string>();
-for (const [name, number] of Object.entries(constants.signals)) if (!SIGNAL_NAMES.has(number)) SIGNAL_NAMES.set(number, name);
+for (const [name, number] of Object.entries(constants.signals))
+  if (!SIGNAL_NAMES.has(number)) SIGNAL_NAMES.set(number, name);
 
 function helperArgs(options: ExecuteOptions): string[] {
   const { rlimits } = options;
@@ -191,7 +192,8 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
   const exited = (parsed.status & 0x7f) === 0;
   return {
     exitCode: setupError ? null : exited ? (parsed.status >> 8) & 0xff : null,
-    signal: setupError || exited ? null : (SIGNAL_NAMES.get(parsed.status & 0x7f) ?? `SIG${parsed.status & 0x7f}`),
+    signal:
+      setupError || exited ? null : (SIGNAL_NAMES.get(parsed.status & 0x7f) ?? `SIG${parsed.status & 0x7f}`),
     timeMs,
     cpuTimeMs: Math.round((parsed.cpuUs || 0) / 1000),
     memoryKb: parsed.maxrssKb || 0,

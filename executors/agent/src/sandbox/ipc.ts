@@ -29,7 +29,8 @@ export function ipcObjectsOf(uid: number): IpcObject[] {
     const owners = [columns.indexOf('uid'), columns.indexOf('cuid')];
     for (const row of rows) {
       const cells = row.trim().split(/\s+/);
-      if (owners.some((column) => Number(cells[column]) === uid)) found.push({ kind, id: Number(cells[idColumn]) });
+      if (owners.some((column) => Number(cells[column]) === uid))
+        found.push({ kind, id: Number(cells[idColumn]) });
     }
   }
   return found;
@@ -43,7 +44,11 @@ export async function removeIpcOf(uid: number, gid: number, runner: string, ipcr
   const objects = ipcObjectsOf(uid);
   if (objects.length === 0) return;
   const args = objects.flatMap(({ kind, id }) => [KINDS[kind][0], String(id)]);
-  await execFileAsync(runner, ['--uid', String(uid), '--gid', String(gid), '--dir', '/', '--', ipcrm, ...args], {
-    env: { PATH: '/usr/bin:/bin' },
-  }).catch(() => undefined); // whatever remains is caught by the baseline check
+  await execFileAsync(
+    runner,
+    ['--uid', String(uid), '--gid', String(gid), '--dir', '/', '--', ipcrm, ...args],
+    {
+      env: { PATH: '/usr/bin:/bin' },
+    },
+  ).catch(() => undefined); // whatever remains is caught by the baseline check
 }

@@ -49,7 +49,12 @@ export class TestClient {
     return new Promise((resolve) => this.waiters.set(id, resolve));
   }
 
-  async run(code: string, stdin = '', limits: LimitsRequest = {}, id: string = randomUUID()): Promise<ExecutionResult> {
+  async run(
+    code: string,
+    stdin = '',
+    limits: LimitsRequest = {},
+    id: string = randomUUID(),
+  ): Promise<ExecutionResult> {
     const ending = this.ending(id);
     this.send({ type: 'run', id, code, stdin, limits });
     const frame = await ending;

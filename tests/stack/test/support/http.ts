@@ -11,7 +11,15 @@ export function refreshBaseUrl(): void {
   current = `http://${mapping}`;
 }
 
-export async function api(method: string, path: string, body?: unknown) {
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests assert the JSON's shape themselves
+  json: any;
+  text: string;
+}
+
+export async function api(method: string, path: string, body?: unknown): Promise<ApiResponse> {
   const response = await fetch(`${baseUrl()}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -24,7 +32,7 @@ export async function api(method: string, path: string, body?: unknown) {
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json: json as any, text };
+  return { status: response.status, headers: response.headers, json, text };
 }
 
 /** Containers of one compose service in the test project, by id. */
