@@ -2,13 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { inject } from 'vitest';
 
 let current: string | undefined;
-export const baseUrl = () => (current ??= inject('baseUrl'));
+/**
+ * The gateway's URL. Read from Docker rather than taken once from the setup: a restarted gateway container
+ * (one of the fault tests) gets a new random host port.
+ */
+export const baseUrl = () => (current ??= gatewayUrl());
 
-/** A restarted gateway container gets a new random host port: read it again. */
 export function refreshBaseUrl(): void {
+  current = gatewayUrl();
+}
+
+function gatewayUrl(): string {
   const [gateway] = containersOf('gateway');
-  const mapping = docker('port', gateway!, '5000/tcp').split('\n')[0]!.trim();
-  current = `http://${mapping}`;
+  if (!gateway) return inject('baseUrl');
+  return `http://${docker('port', gateway, '5000/tcp').split('\n')[0]!.trim()}`;
 }
 
 export interface ApiResponse {
