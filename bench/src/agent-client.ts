@@ -15,13 +15,17 @@ export class AgentProcess {
     this.ws = ws;
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; id?: string };
-      if (frame.type === 'result' && frame.id) this.pending.get(frame.id)?.(frame as unknown as ExecutionResult);
+      if (frame.type === 'result' && frame.id)
+        this.pending.get(frame.id)?.(frame as unknown as ExecutionResult);
       else if (frame.type === 'error') throw new Error(`agent error frame: ${data.toString()}`);
     });
   }
 
   static async start(main: string, env: Record<string, string>, token: string): Promise<AgentProcess> {
-    const child = spawn(process.execPath, [main], { env: { ...env, KILN_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [main], {
+      env: { ...env, KILN_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`agent exited with ${code}`)));
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -62,7 +66,9 @@ export function bareRun(argv: readonly string[], stdin: string, cwd: string): Pr
       out += chunk.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv[0]} exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${argv[0]} exited with ${code}`)),
+    );
     child.stdin.end(stdin);
   });
 }

@@ -65,7 +65,8 @@ async function overhead(language: keyof typeof HELLO, bareArgv: string[]) {
     const agentMs = await timed(async () => {
       result = await agent.run(HELLO[language].code, 'Kiln');
     });
-    if (result?.status !== 'ok' || result.stdout !== 'Hello, Kiln!\n') throw new Error(`${language}: ${JSON.stringify(result)}`);
+    if (result?.status !== 'ok' || result.stdout !== 'Hello, Kiln!\n')
+      throw new Error(`${language}: ${JSON.stringify(result)}`);
     const bareMs = await timed(() => bareRun(bareArgv, 'Kiln', work));
     if (i >= WARMUP) {
       agentTimes.push(agentMs);
@@ -80,9 +81,19 @@ async function compileTimes() {
   // A PCH built exactly as the cpp image builds it, so the host measures the image's setup.
   const pchDir = join(work, 'pch');
   execFileSync('mkdir', ['-p', join(pchDir, 'bits')]);
-  const header = execFileSync('sh', ['-c', "find /usr/include -path '*/c++/*/bits/stdc++.h' | head -n 1"]).toString().trim();
+  const header = execFileSync('sh', ['-c', "find /usr/include -path '*/c++/*/bits/stdc++.h' | head -n 1"])
+    .toString()
+    .trim();
   execFileSync('cp', [header, join(pchDir, 'bits/stdc++.h')]);
-  execFileSync('g++', ['-std=c++20', '-O2', '-x', 'c++-header', join(pchDir, 'bits/stdc++.h'), '-o', join(pchDir, 'bits/stdc++.h.gch')]);
+  execFileSync('g++', [
+    '-std=c++20',
+    '-O2',
+    '-x',
+    'c++-header',
+    join(pchDir, 'bits/stdc++.h'),
+    '-o',
+    join(pchDir, 'bits/stdc++.h.gch'),
+  ]);
   execFileSync('chmod', ['-R', 'a+rX', pchDir]);
   const rounds = 5;
   const measure = async (pch: string) => {
@@ -93,7 +104,8 @@ async function compileTimes() {
       const code = `${HELLO.cpp.code}// variant ${i} ${Math.random()}\n`;
       const first = await agent.run(code, 'Kiln');
       const second = await agent.run(code, 'Kiln');
-      if (first.compile?.cached !== false || second.compile?.cached !== true) throw new Error('compile cache misbehaved');
+      if (first.compile?.cached !== false || second.compile?.cached !== true)
+        throw new Error('compile cache misbehaved');
       miss.push(first.compile.timeMs);
       hit.push(second.compile.timeMs);
     }
@@ -107,7 +119,7 @@ const binaryDir = join(work, 'bare-cpp');
 execFileSync('mkdir', ['-p', binaryDir]);
 writeFileSync(join(binaryDir, 'main.cpp'), HELLO.cpp.code);
 execFileSync('g++', ['-std=c++20', '-O2', '-o', join(binaryDir, 'main'), join(binaryDir, 'main.cpp')]);
-for (const [language, { file, code }] of Object.entries(HELLO)) writeFileSync(join(work, file), code);
+for (const { file, code } of Object.values(HELLO)) writeFileSync(join(work, file), code);
 
 const rows = [
   await overhead('python', ['/usr/bin/python3', '-I', 'main.py']),
