@@ -30,12 +30,25 @@ export const RunFrameSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const CancelFrameSchema = Type.Object({ type: Type.Literal('cancel'), id: Id }, { additionalProperties: false });
+export const CancelFrameSchema = Type.Object(
+  { type: Type.Literal('cancel'), id: Id },
+  { additionalProperties: false },
+);
 
-export const ResultFrameSchema = Type.Intersect([Type.Object({ type: Type.Literal('result') }), ExecutionResultSchema]);
+export const ResultFrameSchema = Type.Intersect([
+  Type.Object({ type: Type.Literal('result') }),
+  ExecutionResultSchema,
+]);
 
 /** Error frames end a run without a result (with an id) or answer a frame that made no sense (without). */
-export const ERROR_CODES = ['BAD_FRAME', 'DUPLICATE_ID', 'SHUTTING_DOWN', 'UNHEALTHY', 'LIMIT_EXCEEDED', 'CANCELLED'] as const;
+export const ERROR_CODES = [
+  'BAD_FRAME',
+  'DUPLICATE_ID',
+  'SHUTTING_DOWN',
+  'UNHEALTHY',
+  'LIMIT_EXCEEDED',
+  'CANCELLED',
+] as const;
 export const ErrorFrameSchema = Type.Object({
   type: Type.Literal('error'),
   id: Type.Optional(Type.String()),

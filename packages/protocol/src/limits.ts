@@ -15,7 +15,12 @@ export type Limits = Static<typeof LimitsSchema>;
 export const LimitsRequestSchema = Type.Partial(LimitsSchema, { additionalProperties: false });
 export type LimitsRequest = Static<typeof LimitsRequestSchema>;
 
-export const LIMIT_KEYS = ['timeMs', 'cpuTimeMs', 'memoryMb', 'outputKb'] as const satisfies readonly (keyof Limits)[];
+export const LIMIT_KEYS = [
+  'timeMs',
+  'cpuTimeMs',
+  'memoryMb',
+  'outputKb',
+] as const satisfies readonly (keyof Limits)[];
 
 export class LimitExceededError extends Error {
   readonly code = 'LIMIT_EXCEEDED';
@@ -35,7 +40,11 @@ export class LimitExceededError extends Error {
  * limit or raise it up to the maximum, never past it: past it is the caller's mistake, not something to clamp
  * silently.
  */
-export function resolveLimits(requested: LimitsRequest | undefined, defaults: Limits, maximums: Limits): Limits {
+export function resolveLimits(
+  requested: LimitsRequest | undefined,
+  defaults: Limits,
+  maximums: Limits,
+): Limits {
   const resolved = { ...defaults };
   for (const key of LIMIT_KEYS) {
     const value = requested?.[key];

@@ -43,7 +43,10 @@ export const ExecutionResultSchema = Type.Object({
   stdoutTruncated: Type.Boolean(),
   stderrTruncated: Type.Boolean(),
   timeMs: Type.Integer({ minimum: 0, description: 'Wall-clock time of the run' }),
-  cpuTimeMs: Type.Integer({ minimum: 0, description: 'User + system CPU time of the program and its children' }),
+  cpuTimeMs: Type.Integer({
+    minimum: 0,
+    description: 'User + system CPU time of the program and its children',
+  }),
   memoryKb: Type.Integer({ minimum: 0, description: 'Peak resident memory of the program' }),
   compile: Type.Optional(CompileResultSchema),
 });

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
 import Compile from 'typebox/compile';
-import { AgentFrameSchema, WorkerFrameSchema, type AgentFrame, type WorkerFrame } from './frames.js';
+import { type AgentFrame, AgentFrameSchema, type WorkerFrame, WorkerFrameSchema } from './frames.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -16,7 +16,10 @@ function parser<T>(schema: TSchema) {
     if (validator.Check(value)) return { ok: true, value: value as T };
     const first = validator.Errors(value)[0];
     const where = first?.instancePath || '/';
-    return { ok: false, message: `invalid frame at ${where}: ${first?.message ?? 'does not match the protocol'}` };
+    return {
+      ok: false,
+      message: `invalid frame at ${where}: ${first?.message ?? 'does not match the protocol'}`,
+    };
   };
 }
 

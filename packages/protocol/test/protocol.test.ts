@@ -28,7 +28,9 @@ describe('resolveLimits', () => {
 
 describe('frames', () => {
   it('accepts a run frame', () => {
-    const parsed = parseWorkerFrame(JSON.stringify({ type: 'run', id: 'a', code: 'x', stdin: '', limits: {} }));
+    const parsed = parseWorkerFrame(
+      JSON.stringify({ type: 'run', id: 'a', code: 'x', stdin: '', limits: {} }),
+    );
     expect(parsed).toEqual({ ok: true, value: { type: 'run', id: 'a', code: 'x', stdin: '', limits: {} } });
   });
 

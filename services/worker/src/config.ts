@@ -60,11 +60,17 @@ export function parseConfig(env: Record<string, string | undefined>): WorkerConf
     if (!match) problems.push(`${name} must be host:port, got "${raw}"`);
     return { host: match?.[1] ?? raw, port: Number(match?.[2] ?? 8765) };
   };
-  const redisUrl = withPassword(text('KILN_REDIS_URL', 'redis://redis:6379'), env.KILN_REDIS_PASSWORD_FILE, problems);
+  const redisUrl = withPassword(
+    text('KILN_REDIS_URL', 'redis://redis:6379'),
+    env.KILN_REDIS_PASSWORD_FILE,
+    problems,
+  );
   const config: WorkerConfig = {
     redisUrl,
     tokenFile: text('KILN_EXECUTOR_TOKEN_FILE', '/run/secrets/worker_token'),
-    executors: Object.fromEntries(LANGUAGES.map((language) => [language, executor(language)])) as WorkerConfig['executors'],
+    executors: Object.fromEntries(
+      LANGUAGES.map((language) => [language, executor(language)]),
+    ) as WorkerConfig['executors'],
     resolveIntervalMs: int('KILN_RESOLVE_INTERVAL_MS', 5_000, 100, 600_000),
     slotWaitMs: int('KILN_SLOT_WAIT_MS', 60_000, 0, 3_600_000),
     runGraceMs: int('KILN_RUN_GRACE_MS', 30_000, 1_000, 600_000),

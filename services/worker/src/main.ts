@@ -48,7 +48,9 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       concurrency: Math.max(1, pools[language].slots),
     });
     worker.on('error', (err) => log.error({ language, err }, 'worker error'));
-    worker.on('failed', (job, err) => log.warn({ jobId: job?.id, language, err: err.message }, 'job attempt failed'));
+    worker.on('failed', (job, err) =>
+      log.warn({ jobId: job?.id, language, err: err.message }, 'job attempt failed'),
+    );
     workers[language] = worker;
   }
   published.start();
@@ -56,7 +58,12 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const health = createServer((_req, res) => {
     const ok = connection.status === 'ready' && allReady();
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ redis: connection.status, executors: Object.fromEntries(LANGUAGES.map((l) => [l, pools[l].ready.length])) }));
+    res.end(
+      JSON.stringify({
+        redis: connection.status,
+        executors: Object.fromEntries(LANGUAGES.map((l) => [l, pools[l].ready.length])),
+      }),
+    );
   });
   await new Promise<void>((resolve) => health.listen(config.healthPort, resolve));
 

@@ -57,6 +57,7 @@ export class Presence {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    if (this.published.size > 0) await this.redis.hdel(PRESENCE_KEY, ...this.published).catch(() => undefined);
+    if (this.published.size > 0)
+      await this.redis.hdel(PRESENCE_KEY, ...this.published).catch(() => undefined);
   }
 }

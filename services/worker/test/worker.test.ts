@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ExecutionJob, type ExecutionResult, PRESENCE_KEY, QUEUE_PREFIX, queueName } from '@kiln/protocol';
+import {
+  type ExecutionJob,
+  type ExecutionResult,
+  PRESENCE_KEY,
+  QUEUE_PREFIX,
+  queueName,
+} from '@kiln/protocol';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +26,8 @@ describe('worker with a real Redis and a real python agent', () => {
   let events: QueueEvents;
 
   const token = `worker-test-${randomUUID()}`;
-  const startAgent = () => startTestAgent('python', { KILN_PORT: String(agentPort), LOG_LEVEL: 'error' }, token);
+  const startAgent = () =>
+    startTestAgent('python', { KILN_PORT: String(agentPort), LOG_LEVEL: 'error' }, token);
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -54,11 +61,15 @@ describe('worker with a real Redis and a real python agent', () => {
 
   const submit = async (code: string, stdin = '') => {
     const id = randomUUID();
-    const job = await queue.add('execute', { id, language: 'python', code, stdin, limits }, {
-      jobId: id,
-      attempts: 3,
-      backoff: { type: 'fixed', delay: 200 },
-    });
+    const job = await queue.add(
+      'execute',
+      { id, language: 'python', code, stdin, limits },
+      {
+        jobId: id,
+        attempts: 3,
+        backoff: { type: 'fixed', delay: 200 },
+      },
+    );
     return { id, job };
   };
 
@@ -81,7 +92,11 @@ describe('worker with a real Redis and a real python agent', () => {
     client.disconnect();
     const python = Object.entries(fields).filter(([field]) => field.startsWith('python|'));
     expect(python).toHaveLength(1);
-    expect(JSON.parse(python[0]![1])).toMatchObject({ language: 'python', slots: 2, address: `127.0.0.1:${agentPort}` });
+    expect(JSON.parse(python[0]![1])).toMatchObject({
+      language: 'python',
+      slots: 2,
+      address: `127.0.0.1:${agentPort}`,
+    });
   });
 
   it('retries a job whose executor vanished mid-run, and it ends with one correct result', async () => {

@@ -1,7 +1,9 @@
-// Hostile: a thread bomb. Starts worker threads that block for ever until Node cannot start another; the
-// process limit (64, counted in threads) must stop it well before the container's pids limit.
-// expect: ok
-// stdout: BLOCKED
+// Hostile: a thread bomb. Starts worker threads that block for ever until Node cannot start another. Each
+// worker is a whole V8 isolate that reserves its own address space, so V8 gives up first, with a fatal
+// "Fatal process out of memory" (SIGTRAP): the run is out of its memory, long before the process limit
+// (64, counted in threads) or the container's pids limit. Should Node instead refuse politely, the program
+// prints how far it got; it must never get past 64 threads.
+// expect: memory_limit_exceeded
 const { Worker } = require('node:worker_threads');
 
 let started = 0;
@@ -23,7 +25,7 @@ const more = () => {
 const stop = (err) => {
   if (failed) return;
   failed = true;
-  console.log(`BLOCKED after ${started} threads: ${err.code ?? err.message}`);
+  console.log(`refused after ${started} threads: ${err.code ?? err.message}`);
   if (started >= 64) console.log(`LEAKED: ${started} workers, past the process limit of 64`);
   process.exit(0);
 };

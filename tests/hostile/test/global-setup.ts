@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { LABEL } from './support/executor.js';
 import { PACKAGE_DIR } from './support/programs.js';
 
 const REPO_ROOT = resolve(PACKAGE_DIR, '../..');
 const SERVICES = ['executor-python', 'executor-javascript', 'executor-cpp'];
 
 function removeLeftovers(): void {
-  const listed = spawnSync('docker', ['ps', '-aq', '--filter', 'label=kiln.tests=hostile'], {
+  const listed = spawnSync('docker', ['ps', '-aq', '--filter', `label=${LABEL}`], {
     encoding: 'utf8',
   });
   const ids = listed.stdout.split('\n').filter(Boolean);

@@ -1,4 +1,10 @@
-import { CLOSE_UNAUTHORIZED, type ExecutionJob, type ExecutionResult, type HelloFrame, parseAgentFrame } from '@kiln/protocol';
+import {
+  CLOSE_UNAUTHORIZED,
+  type ExecutionJob,
+  type ExecutionResult,
+  type HelloFrame,
+  parseAgentFrame,
+} from '@kiln/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { ExecutorLostError, ExecutorRefusedError } from '../errors.js';
@@ -66,14 +72,17 @@ export class ExecutorLink {
       }, PING_INTERVAL_MS);
     });
     ws.on('message', (data) => this.receive(data.toString()));
-    ws.on('error', (err) => this.log.warn({ address: this.address, err: err.message }, 'executor link error'));
+    ws.on('error', (err) =>
+      this.log.warn({ address: this.address, err: err.message }, 'executor link error'),
+    );
     ws.on('close', (code) => {
       clearInterval(this.pingTimer);
       const wasReady = this.hello !== undefined;
       this.hello = undefined;
       this.failAll(code === CLOSE_UNAUTHORIZED ? 'executor token rejected' : `link closed (${code})`);
       if (wasReady) this.log.warn({ address: this.address, code }, 'executor link lost');
-      if (code === CLOSE_UNAUTHORIZED) this.log.error({ address: this.address }, 'executor rejected our token');
+      if (code === CLOSE_UNAUTHORIZED)
+        this.log.error({ address: this.address }, 'executor rejected our token');
       this.onChange();
       if (!this.closed) this.scheduleReconnect();
     });
@@ -94,13 +103,17 @@ export class ExecutorLink {
     if (frame.type === 'hello') {
       this.hello = frame;
       this.attempts = 0;
-      this.log.info({ address: this.address, language: frame.language, version: frame.version, slots: frame.slots }, 'executor link ready');
+      this.log.info(
+        { address: this.address, language: frame.language, version: frame.version, slots: frame.slots },
+        'executor link ready',
+      );
       this.onChange();
       return;
     }
     const pending = frame.id ? this.pending.get(frame.id) : undefined;
     if (!pending || !frame.id) {
-      if (frame.type === 'error') this.log.warn({ address: this.address, code: frame.code }, 'executor error frame');
+      if (frame.type === 'error')
+        this.log.warn({ address: this.address, code: frame.code }, 'executor error frame');
       return;
     }
     this.pending.delete(frame.id);
@@ -129,7 +142,9 @@ export class ExecutorLink {
         this.onChange();
       }, deadlineMs);
       this.pending.set(job.id, { resolve, reject, timer });
-      ws.send(JSON.stringify({ type: 'run', id: job.id, code: job.code, stdin: job.stdin, limits: job.limits }));
+      ws.send(
+        JSON.stringify({ type: 'run', id: job.id, code: job.code, stdin: job.stdin, limits: job.limits }),
+      );
     });
   }
 

@@ -31,10 +31,15 @@ export class ExecutorPool {
   async refresh(): Promise<void> {
     let addresses: string[];
     try {
-      addresses = (await lookup(this.host, { all: true, family: 4 })).map((entry) => `${entry.address}:${this.port}`);
+      addresses = (await lookup(this.host, { all: true, family: 4 })).map(
+        (entry) => `${entry.address}:${this.port}`,
+      );
     } catch (err) {
       // Not resolvable (yet): keep the links we have; they reconnect or fail on their own.
-      this.log.debug({ language: this.language, host: this.host, err: (err as Error).message }, 'executor lookup failed');
+      this.log.debug(
+        { language: this.language, host: this.host, err: (err as Error).message },
+        'executor lookup failed',
+      );
       return;
     }
     for (const address of addresses) {

@@ -40,7 +40,7 @@ export async function expectBackToBaseline(executor: Executor, after?: HostilePr
     ...(after?.gone.paths ?? []).map((path) => `path ${path}`),
     ...(after?.gone.ports ?? []).map((port) => `port ${port}`),
   ].join('\n');
-  const result = await executor.client.run(harnessProgram(executor.language, 'clean-check'), stdin);
+  const result = await executor.run(harnessProgram(executor.language, 'clean-check'), stdin);
   const context = `clean check${after ? ` after ${after.file}` : ''}: ${summary(result)}`;
   expect(result.status, context).toBe('ok');
   expect(result.stdout, context).toBe('hello from the clean check\nCLEAN\n');
@@ -51,4 +51,17 @@ export async function expectBackToBaseline(executor: Executor, after?: HostilePr
 export async function expectHealthy(executor: Executor): Promise<void> {
   expect(await executor.healthz(), `GET /healthz of ${executor.container}`).toBe(200);
   expect(await executor.dockerHealth(), `docker health of ${executor.container}`).toBe('healthy');
+}
+
+/** After a failed test: Docker's account of each executor and the agent's own log (sizes and ids only). */
+export async function reportIfFailed(
+  task: { name: string; result?: { state?: string } },
+  executors: readonly Executor[],
+): Promise<void> {
+  if (task.result?.state !== 'fail') return;
+  for (const executor of executors) {
+    console.error(
+      `${task.name}: ${executor.container} is ${await executor.state()}; agent log:\n${await executor.logs()}`,
+    );
+  }
 }

@@ -24,11 +24,11 @@ export function cppImageChecks(current: () => Executor): void {
   });
 
   it('compiles a bits/stdc++.h hello world promptly, and the second time from the cache', async () => {
-    const client = current().client;
+    const target = current();
     // A source no earlier test compiled, so the first compile is a real one.
     const code = `${harnessProgram('cpp', 'hello')}// ${randomBytes(8).toString('hex')}\n`;
-    const first = await client.run(code, 'first\n');
-    const second = await client.run(code, 'second\n');
+    const first = await target.run(code, 'first\n');
+    const second = await target.run(code, 'second\n');
     console.log(
       `[cpp] bits/stdc++.h hello world through the agent: first compile ${first.compile?.timeMs} ms ` +
         `(cached: ${first.compile?.cached}), second ${second.compile?.timeMs} ms (cached: ${second.compile?.cached})`,

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export interface CommandResult {
+interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -14,7 +14,13 @@ export async function docker(
   args: readonly string[],
   options: { input?: string } = {},
 ): Promise<CommandResult> {
-  const child = execFileAsync('docker', [...args], { maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' });
+  // A docker command that hangs must fail the test that ran it, not stall the whole suite.
+  const child = execFileAsync('docker', [...args], {
+    maxBuffer: 16 * 1024 * 1024,
+    encoding: 'utf8',
+    timeout: 60_000,
+    killSignal: 'SIGKILL',
+  });
   if (options.input !== undefined) {
     child.child.stdin?.end(options.input);
   }

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Language } from '@kiln/protocol';
+import type { ExecutionResult, Language, LimitsRequest } from '@kiln/protocol';
 import { TestClient } from '../../../../executors/agent/test/support/client.js';
 import { docker, dockerOk } from './docker.js';
 
-export const IMAGES: Record<Language, string> = {
+const IMAGES: Record<Language, string> = {
   python: 'kiln/executor-python:dev',
   javascript: 'kiln/executor-javascript:dev',
   cpp: 'kiln/executor-cpp:dev',
@@ -47,11 +47,18 @@ export interface Executor {
   /** The executor token: no program's output may ever contain it. */
   readonly token: string;
   readonly client: TestClient;
+  /**
+   * One run over the link. Fails (instead of waiting for ever) when the agent drops the link or dies
+   * mid-run, or when no result comes within 90 s.
+   */
+  run(code: string, stdin?: string, limits?: LimitsRequest): Promise<ExecutionResult>;
   /** GET /healthz from the host through the published port: 200 while every slot is clean. */
   healthz(): Promise<number>;
   /** Docker's own view, from the image's HEALTHCHECK. */
   dockerHealth(): Promise<string>;
   running(): Promise<boolean>;
+  /** Docker's account of the container: status, exit code, whether the kernel's OOM killer ended it. */
+  state(): Promise<string>;
   logs(tail?: number): Promise<string>;
   remove(): Promise<void>;
 }
@@ -89,6 +96,7 @@ export async function startExecutor(language: Language, slots: number): Promise<
       port,
       token,
       client,
+      run: (code, stdin = '', limits = {}) => runOrFail(client, container, code, stdin, limits),
       async healthz() {
         const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
           signal: AbortSignal.timeout(5000),
@@ -99,6 +107,11 @@ export async function startExecutor(language: Language, slots: number): Promise<
       async running() {
         const state = await docker(['inspect', '-f', '{{.State.Running}}', container]);
         return state.stdout.trim() === 'true';
+      },
+      async state() {
+        const format = '{{.State.Status}}, exit code {{.State.ExitCode}}, OOM-killed: {{.State.OOMKilled}}';
+        const result = await docker(['inspect', '-f', format, container]);
+        return result.stdout.trim() || result.stderr.trim();
       },
       async logs(tail = 40) {
         const result = await docker(['logs', '--tail', String(tail), container]);
@@ -124,16 +137,43 @@ export async function startExecutor(language: Language, slots: number): Promise<
 async function connectWhenReady(port: number, token: string, container: string): Promise<TestClient> {
   const deadline = Date.now() + 30_000;
   for (;;) {
+    let client: TestClient | undefined;
     try {
-      const client = await TestClient.connect(port, token);
-      await client.hello();
+      client = await withTimeout(TestClient.connect(port, token), 5000, 'connect');
+      await withTimeout(client.hello(), 5000, 'hello');
       return client;
     } catch (err) {
+      client?.close();
       if (Date.now() > deadline)
         throw new Error(`no hello from ${container} within 30 s: ${(err as Error).message}`);
       await sleep(200);
     }
   }
+}
+
+function runOrFail(
+  client: TestClient,
+  container: string,
+  code: string,
+  stdin: string,
+  limits: LimitsRequest,
+): Promise<ExecutionResult> {
+  let onClose = () => {};
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () =>
+      reject(new Error(`${container} closed the link before the run ended (did the agent die?)`));
+    client.ws.once('close', onClose);
+  });
+  return withTimeout(Promise.race([client.run(code, stdin, limits), closed]), 90_000, 'the run').finally(() =>
+    client.ws.off('close', onClose),
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    sleep(ms, undefined, { ref: false }).then(() => Promise.reject(new Error(`${what} took over ${ms} ms`))),
+  ]);
 }
 
 /** Docker's HEALTHCHECK runs every 5 s; wait for its first verdict so later checks compare like with like. */

@@ -1,6 +1,6 @@
 import type { Language } from '@kiln/protocol';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { describeRun, expectBackToBaseline, expectOutcome } from './checks.js';
+import { describeRun, expectBackToBaseline, expectOutcome, reportIfFailed } from './checks.js';
 import { type Executor, serving, startExecutor } from './executor.js';
 import { loadPrograms } from './programs.js';
 
@@ -24,10 +24,12 @@ export function attacksOneByOne(language: Language): void {
     afterAll(async () => {
       await executor?.remove();
     });
-    // An attack that breaks the executor fails its own test; the next attack gets a fresh container, so that
-    // each one is judged on its own.
-    afterEach(async () => {
-      if (!executor || (await serving(executor))) return;
+    // A failed attack shows the agent's own log; one that broke the executor fails its own test, and the
+    // next attack gets a fresh container, so that each one is judged on its own.
+    afterEach(async ({ task }) => {
+      if (!executor) return;
+      await reportIfFailed(task, [executor]);
+      if (await serving(executor)) return;
       console.error(`[${language}] ${executor.container} is down or unhealthy; replacing it`);
       await executor.remove();
       executor = await startExecutor(language, 1);
@@ -38,14 +40,9 @@ export function attacksOneByOne(language: Language): void {
     });
 
     for (const program of programs) {
-      it(`${program.file} gets ${program.expect} and leaves nothing behind`, async ({ onTestFailed }) => {
+      it(`${program.file} gets ${program.expect} and leaves nothing behind`, async () => {
         const target = current();
-        onTestFailed(async () => {
-          console.error(
-            `[${language}] ${program.file} failed; agent log of ${target.container}:\n${await target.logs()}`,
-          );
-        });
-        const result = await target.client.run(program.code, '', program.limits);
+        const result = await target.run(program.code, '', program.limits);
         console.log(`[${language}] ${program.file}: ${describeRun(result)}`);
         expectOutcome(program, result, target.token);
         await expectBackToBaseline(target, program);

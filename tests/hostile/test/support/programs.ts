@@ -34,7 +34,7 @@ type Role = (typeof ROLES)[number];
 const COMMENT = /^\s*(?:#|\/\/|\/\*|\*)\s?(.*)$/;
 const FIELD = /^([a-z-]+):\s*(.+?)\s*$/;
 
-export function parseProgram(language: Language, file: string, code: string): HostileProgram {
+function parseProgram(language: Language, file: string, code: string): HostileProgram {
   const fields: Array<[string, string]> = [];
   for (const line of code.split('\n')) {
     if (line.trim() === '') continue;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Language } from '@kiln/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, expectBackToBaseline, expectOutcome, summary } from './checks.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describeRun, expectBackToBaseline, expectOutcome, reportIfFailed, summary } from './checks.js';
 import { type Executor, startExecutor } from './executor.js';
 import { harnessProgram, loadPrograms } from './programs.js';
 
@@ -18,6 +18,9 @@ export function twoReplicas(language: Language): void {
     beforeAll(async () => {
       replicas = await Promise.all([startExecutor(language, 1), startExecutor(language, 1)]);
     });
+    afterEach(async ({ task }) => {
+      await reportIfFailed(task, replicas);
+    });
     afterAll(async () => {
       await Promise.all(replicas.map((replica) => replica.remove()));
     });
@@ -29,13 +32,13 @@ export function twoReplicas(language: Language): void {
       if (language === 'cpp') {
         // Compile both now (one after the other: the hog would starve the compiler), so that the timing
         // below is about running.
-        await second.client.run(victim);
-        await first.client.run(hog.code, '', { timeMs: 1000 });
+        await second.run(victim);
+        await first.run(hog.code, '', { timeMs: 1000 });
       }
 
-      const hogging = first.client.run(hog.code);
+      const hogging = first.run(hog.code);
       await sleep(2000);
-      const result = await second.client.run(victim);
+      const result = await second.run(victim);
       const hogged = await hogging;
       console.log(
         `[${language}] ${hog.file} in one replica: ${describeRun(hogged)}; the other's run: ${describeRun(result)}`,

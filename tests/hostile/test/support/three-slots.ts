@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Language } from '@kiln/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, expectHealthy, expectOutcome, summary } from './checks.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describeRun, expectHealthy, expectOutcome, reportIfFailed, summary } from './checks.js';
 import { cppImageChecks } from './cpp-image.js';
 import { type Executor, startExecutor } from './executor.js';
 import { harnessProgram, loadPrograms } from './programs.js';
@@ -29,12 +29,15 @@ export function threeSlots(language: Language): void {
     beforeAll(async () => {
       executor = await startExecutor(language, 3);
     });
+    afterEach(async ({ task }) => {
+      await reportIfFailed(task, executor ? [executor] : []);
+    });
     afterAll(async () => {
       await executor?.remove();
     });
 
     it('answers a hello world with ok over the WebSocket link', async () => {
-      const result = await current().client.run(harnessProgram(language, 'hello'), 'Kiln\n');
+      const result = await current().run(harnessProgram(language, 'hello'), 'Kiln\n');
       console.log(`[${language}] hello world: ${describeRun(result)}`);
       expect(result.status, summary(result)).toBe('ok');
       expect(result.stdout).toBe('hello, Kiln!\n');
@@ -44,13 +47,13 @@ export function threeSlots(language: Language): void {
     if (language === 'cpp') cppImageChecks(current);
 
     it('runs three programs at once, one per slot, each with its own files', async () => {
-      const client = current().client;
+      const target = current();
       const code = harnessProgram(language, 'slot-worker');
       // Compiled languages compile first; a cache hit keeps the three runs side by side.
-      await client.run(code, 'warm-up');
+      await target.run(code, 'warm-up');
       const inputs = ['alpha', 'bravo', 'charlie'].map((name) => `${name}-${randomBytes(4).toString('hex')}`);
       const started = Date.now();
-      const results = await Promise.all(inputs.map((input) => client.run(code, `${input}\n`)));
+      const results = await Promise.all(inputs.map((input) => target.run(code, `${input}\n`)));
       const elapsed = Date.now() - started;
       console.log(
         `[${language}] three slots at once: ${results.map(describeRun).join('; ')}; ${elapsed} ms in all`,
@@ -68,17 +71,17 @@ export function threeSlots(language: Language): void {
     });
 
     it("keeps a slot's files and processes out of reach of a run in another slot", async () => {
-      const client = current().client;
+      const target = current();
       const holder = role('holder');
       const snoop = role('snoop');
       if (language === 'cpp') {
         // Compile both beforehand, so that the two really run at the same time below.
-        await Promise.all([client.run(holder.code, 'warm-up\n'), client.run(snoop.code)]);
+        await Promise.all([target.run(holder.code, 'warm-up\n'), target.run(snoop.code)]);
       }
       const secret = `secret-${randomBytes(16).toString('hex')}`;
-      const holding = client.run(holder.code, `${secret}\n`);
+      const holding = target.run(holder.code, `${secret}\n`);
       await sleep(300);
-      const snooped = await client.run(snoop.code);
+      const snooped = await target.run(snoop.code);
       const held = await holding;
       console.log(
         `[${language}] ${holder.file}: ${describeRun(held)}; ${snoop.file}: ${describeRun(snooped)}`,
