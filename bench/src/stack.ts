@@ -55,7 +55,7 @@ async function freePort(): Promise<number> {
 const compose = (environment: NodeJS.ProcessEnv, ...args: string[]) =>
   execFileSync('docker', ['compose', '-p', PROJECT, ...args], {
     cwd: ROOT,
-    env,
+    env: environment,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 
