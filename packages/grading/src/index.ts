@@ -1,0 +1,16 @@
+export { check } from './check.js';
+export {
+  type Checker,
+  CheckerSchema,
+  type CheckerType,
+  DEFAULT_ABS_TOL,
+  DEFAULT_CHECKER,
+  DEFAULT_REL_TOL,
+} from './checker.js';
+export {
+  type CheckOutcome,
+  CheckOutcomeSchema,
+  type DiffHint,
+  DiffHintSchema,
+  END_OF_OUTPUT,
+} from './hint.js';
