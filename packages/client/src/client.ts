@@ -1,0 +1,127 @@
+import type { ExecutionResult } from '@kiln/protocol';
+import { KilnNetworkError } from './errors.js';
+import { type HttpSettings, request } from './http.js';
+import type {
+  Execution,
+  ExecutionRequest,
+  HealthResponse,
+  LanguagesResponse,
+  LegacyExecuteRequest,
+  LegacyExecuteResponse,
+  ReadyResponse,
+} from './types.js';
+
+export interface KilnClientOptions {
+  /** Where the gateway is, e.g. "http://localhost:5000"; a path prefix is kept. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <key>`. */
+  apiKey?: string;
+  /** Defaults to the global fetch; pass one to add a proxy, retries or instrumentation. */
+  fetch?: typeof fetch;
+  /**
+   * Longest one HTTP request may take, body included. Keep it above the gateway's KILN_MAX_WAIT_MS, or the
+   * waiting calls (execute with wait, run, executeLegacy) give up before the gateway answers.
+   */
+  timeoutMs?: number;
+}
+
+export interface ExecuteOptions {
+  /** Let the gateway wait for the result (its default) or answer 202 at once. */
+  wait?: boolean;
+}
+
+export interface RunOptions {
+  /** Longest run() may take in all, the submission and every poll included. */
+  timeoutMs?: number;
+}
+
+/** Above the gateway's default maximum wait (60 s), so a waiting POST is not cut short by the client. */
+const DEFAULT_TIMEOUT_MS = 90_000;
+const DEFAULT_RUN_TIMEOUT_MS = 120_000;
+/** Polling starts fast, for runs that only just missed the server's wait, and backs off to spare the gateway. */
+const POLL_FIRST_DELAY_MS = 100;
+const POLL_MAX_DELAY_MS = 2_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A typed client for Kiln's HTTP API. Every non-2xx answer throws KilnApiError; no answer, KilnNetworkError. */
+export class KilnClient {
+  private readonly http: HttpSettings;
+  private readonly timeoutMs: number;
+
+  constructor(options: KilnClientOptions) {
+    const protocol = URL.parse(options.baseUrl)?.protocol;
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
+    }
+    const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.http = { baseUrl: options.baseUrl.replace(/\/+$/, ''), apiKey: options.apiKey, fetch: fetchImpl };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** Submit one execution: `finished` with its result, or `queued`/`running` when it was not waited for. */
+  async execute(body: ExecutionRequest, options: ExecuteOptions = {}): Promise<Execution> {
+    return this.submit(body, options.wait, this.timeoutMs);
+  }
+
+  /** Read an execution back; KilnApiError EXECUTION_NOT_FOUND once it has expired. */
+  async getExecution(id: string, timeoutMs = this.timeoutMs): Promise<Execution> {
+    const path = `/api/v1/executions/${encodeURIComponent(id)}`;
+    return (await request<Execution>(this.http, { method: 'GET', path, timeoutMs })).body;
+  }
+
+  /**
+   * Submit, wait, and when the gateway's own wait runs out first (202), poll until the execution finishes.
+   * Past `timeoutMs` it throws KilnNetworkError TIMEOUT, with the execution's id when it was accepted.
+   */
+  async run(body: ExecutionRequest, options: RunOptions = {}): Promise<ExecutionResult> {
+    const totalMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+    const deadline = Date.now() + totalMs;
+    const remaining = () => Math.min(this.timeoutMs, deadline - Date.now());
+
+    let execution = await this.submit(body, true, remaining());
+    let delay = POLL_FIRST_DELAY_MS;
+    while (!execution.result) {
+      if (remaining() <= 0) {
+        throw new KilnNetworkError(
+          'TIMEOUT',
+          `Execution ${execution.id} did not finish within ${totalMs} ms; read it later with getExecution`,
+          { executionId: execution.id },
+        );
+      }
+      await sleep(Math.min(delay, remaining()));
+      delay = Math.min(delay * 2, POLL_MAX_DELAY_MS);
+      if (remaining() > 0) execution = await this.getExecution(execution.id, remaining());
+    }
+    return execution.result;
+  }
+
+  /** The original design's endpoint: always synchronous, default limits, the original answer shape. */
+  async executeLegacy(body: LegacyExecuteRequest): Promise<LegacyExecuteResponse> {
+    const call = { method: 'POST', path: '/api/code/execute', body, timeoutMs: this.timeoutMs } as const;
+    return (await request<LegacyExecuteResponse>(this.http, call)).body;
+  }
+
+  /** The languages whose executors are live, with the versions they report. */
+  async languages(): Promise<LanguagesResponse> {
+    const call = { method: 'GET', path: '/api/v1/languages', timeoutMs: this.timeoutMs } as const;
+    return (await request<LanguagesResponse>(this.http, call)).body;
+  }
+
+  /** Liveness of the gateway process. */
+  async health(): Promise<HealthResponse> {
+    const call = { method: 'GET', path: '/health', timeoutMs: this.timeoutMs } as const;
+    return (await request<HealthResponse>(this.http, call)).body;
+  }
+
+  /** Readiness; KilnApiError NOT_READY (503) names what is missing. */
+  async ready(): Promise<ReadyResponse> {
+    const call = { method: 'GET', path: '/ready', timeoutMs: this.timeoutMs } as const;
+    return (await request<ReadyResponse>(this.http, call)).body;
+  }
+
+  private async submit(body: ExecutionRequest, wait: boolean | undefined, timeoutMs: number) {
+    const path = `/api/v1/executions${wait === undefined ? '' : `?wait=${wait}`}`;
+    return (await request<Execution>(this.http, { method: 'POST', path, body, timeoutMs })).body;
+  }
+}

@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KilnApiError, KilnClient } from '../src/index.js';
+import { publishPresence, redisClient, startGateway, type TestGateway } from './support/gateway.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+
+let redis: TestRedis;
+let client: Redis;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  client = redisClient(redis);
+  gateway = await startGateway(redis);
+});
+afterAll(async () => {
+  await gateway.app.close();
+  client.disconnect();
+  await redis.stop();
+});
+beforeEach(async () => {
+  await client.flushall();
+});
+
+const kiln = () => new KilnClient({ baseUrl: `${gateway.baseUrl}/` });
+
+describe('languages', () => {
+  it('lists the languages with a live executor, from the presence in Redis', async () => {
+    await publishPresence(client, 'python', 'executor-python-1:7070', 'Python 3.11.2');
+    await publishPresence(client, 'python', 'executor-python-2:7070', 'Python 3.11.2');
+    expect(await kiln().languages()).toEqual({
+      languages: [{ language: 'python', versions: ['Python 3.11.2'], replicas: 2, slots: 4, busy: 0 }],
+    });
+  });
+
+  it('is an empty list when no executor is connected', async () => {
+    expect(await kiln().languages()).toEqual({ languages: [] });
+  });
+});
+
+describe('health and ready', () => {
+  it('health answers ok', async () => {
+    expect(await kiln().health()).toEqual({ status: 'ok' });
+  });
+
+  it('ready lists every language once each has a live executor', async () => {
+    for (const language of ['python', 'javascript', 'cpp'] as const) {
+      await publishPresence(client, language, `executor-${language}:7070`);
+    }
+    expect(await kiln().ready()).toEqual({ status: 'ready', languages: ['python', 'javascript', 'cpp'] });
+  });
+
+  it('ready throws NOT_READY (503) naming the languages without an executor', async () => {
+    await publishPresence(client, 'python', 'executor-python:7070');
+    const err = await kiln()
+      .ready()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KilnApiError);
+    expect(err).toMatchObject({
+      status: 503,
+      code: 'NOT_READY',
+      message: 'Not ready: no live executor for javascript, cpp',
+    });
+  });
+});
+
+describe('options', () => {
+  it('sends the API key as a bearer token through the fetch it was given', async () => {
+    const seen: Headers[] = [];
+    const kilnClient = new KilnClient({
+      baseUrl: gateway.baseUrl,
+      apiKey: 'kiln_test_key',
+      fetch: (input, init) => {
+        seen.push(new Headers(init?.headers));
+        return fetch(input, init);
+      },
+    });
+    expect(await kilnClient.health()).toEqual({ status: 'ok' });
+    expect(seen.map((headers) => headers.get('authorization'))).toEqual(['Bearer kiln_test_key']);
+  });
+
+  it('refuses a baseUrl that is not an http(s) URL', () => {
+    expect(() => new KilnClient({ baseUrl: 'localhost:5000' })).toThrow(TypeError);
+    expect(() => new KilnClient({ baseUrl: 'not a url' })).toThrow(TypeError);
+  });
+});
