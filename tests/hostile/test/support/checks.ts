@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecutionResult } from '@kiln/protocol';
 import { expect } from 'vitest';
 import type { Executor } from './executor.js';
@@ -59,6 +60,8 @@ export async function reportIfFailed(
   executors: readonly Executor[],
 ): Promise<void> {
   if (task.result?.state !== 'fail') return;
+  // A container whose agent just died takes a moment to be reported as exited (and why).
+  await sleep(2000);
   for (const executor of executors) {
     console.error(
       `${task.name}: ${executor.container} is ${await executor.state()}; agent log:\n${await executor.logs()}`,
