@@ -11,7 +11,8 @@
  *            [--as BYTES] [--data BYTES] [--stack BYTES] -- PROGRAM [ARGS...]
  * The environment is passed to PROGRAM unchanged: the agent builds the minimal one.
  * fd 3 (if open) receives one line: "status=S utime_us=U stime_us=S maxrss_kb=M clean=C\n", preceded by
- * "setup_error=MESSAGE\n" when the program could not be started.
+ * "setup_error=MESSAGE\n" when the program could not be started, or "violation=oom_score_adj\n" when the
+ * OOM guard (below) ended the run.
  *
  * After the program exits, every other process of its uid (setsid daemons, double forks: all of them
  * reparent to this helper, a child subreaper) is killed, and clean=1 says the kernel confirmed that no
@@ -19,9 +20,11 @@
  * Exit codes: 0 after the child was reaped, 125 on a usage or setup error (message on stderr).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
@@ -119,21 +122,87 @@ static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
  * descendant is reaped: as child subreaper we inherit all of them, setsid daemons included, so waitpid
  * failing with ECHILD means none is left. Returns 1 when that is confirmed.
  */
-static int kill_all_of(uid_t uid, gid_t gid) {
+static int kill_as(uid_t uid, gid_t gid) {
   pid_t killer = fork();
   if (killer < 0) return 0;
   if (killer == 0) {
     if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) _exit(2);
     _exit(kill(-1, SIGKILL) == 0 || errno == ESRCH ? 0 : 1);
   }
-  int killed = 0;
+  int status = 0;
+  while (waitpid(killer, &status, 0) < 0) {
+    if (errno != EINTR) return 0;
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static int kill_all_of(uid_t uid, gid_t gid) {
+  int killed = kill_as(uid, gid);
   for (;;) {
-    int status = 0;
-    pid_t reaped = waitpid(-1, &status, 0);
-    if (reaped == killer) killed = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    pid_t reaped = waitpid(-1, NULL, 0);
     if (reaped < 0 && errno == ECHILD) return killed;
     if (reaped < 0 && errno != EINTR) return 0;
   }
+}
+
+/*
+ * The OOM guard. The program starts with oom_score_adj 1000 so that the kernel kills it, never the agent,
+ * when the container runs short. Without CAP_SYS_RESOURCE that value is not a floor: a process may write
+ * it back down to what it inherited (the agent's), then spread its memory over many processes each
+ * smaller than the agent, and the kernel's choice falls on the agent. So while the program runs, every
+ * process of its uid is checked every GUARD_INTERVAL_MS; one below 1000 ends the run at once.
+ */
+#define GUARD_INTERVAL_MS 10
+
+static int read_small(const char *path, char *buffer, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t got = read(fd, buffer, size - 1);
+  close(fd);
+  if (got < 0) return -1;
+  buffer[got] = '\0';
+  return 0;
+}
+
+static int oom_score_lowered(uid_t uid) {
+  DIR *proc = opendir("/proc");
+  if (!proc) return 0;
+  int lowered = 0;
+  char path[64], text[2048];
+  for (struct dirent *entry; !lowered && (entry = readdir(proc)) != NULL;) {
+    char *end = NULL;
+    long pid = strtol(entry->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0') continue;
+    snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    if (read_small(path, text, sizeof text) != 0) continue;
+    const char *line = strstr(text, "\nUid:");
+    unsigned long ids[4] = {0};
+    if (!line || sscanf(line, "\nUid:%lu%lu%lu%lu", &ids[0], &ids[1], &ids[2], &ids[3]) != 4) continue;
+    if (ids[0] != uid && ids[1] != uid && ids[2] != uid && ids[3] != uid) continue;
+    snprintf(path, sizeof path, "/proc/%ld/oom_score_adj", pid);
+    if (read_small(path, text, sizeof text) == 0 && atoi(text) < 1000) lowered = 1;
+  }
+  closedir(proc);
+  return lowered;
+}
+
+/* Wait for the program's main process, guarding its OOM score meanwhile. Returns 1 if the guard fired. */
+static int wait_guarded(pid_t pid, uid_t uid, gid_t gid) {
+  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0) return 0; /* no pidfd: plain wait, unguarded */
+  int fired = 0;
+  for (;;) {
+    struct pollfd exited = {pidfd, POLLIN, 0};
+    int ready = poll(&exited, 1, GUARD_INTERVAL_MS);
+    if (ready > 0 || (ready < 0 && errno != EINTR)) break;
+    if (ready == 0 && oom_score_lowered(uid)) {
+      fired = 1;
+      kill_as(uid, gid); /* main is reaped by the caller, with its rusage; the rest after */
+      break;
+    }
+  }
+  close(pidfd);
+  return fired;
 }
 
 int main(int argc, char **argv) {
@@ -166,6 +235,7 @@ int main(int argc, char **argv) {
   if (pid < 0) die("fork");
   if (pid == 0) become_child((uid_t)uid, (gid_t)gid, dir, &argv[i]);
 
+  int guard_fired = wait_guarded(pid, (uid_t)uid, (gid_t)gid);
   int status = 0;
   struct rusage usage;
   memset(&usage, 0, sizeof usage);
@@ -175,6 +245,7 @@ int main(int argc, char **argv) {
   long long utime = (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
   long long stime = (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
   int clean = kill_all_of((uid_t)uid, (gid_t)gid);
+  if (guard_fired) dprintf(3, "violation=oom_score_adj\n");
   dprintf(3, "status=%d utime_us=%lld stime_us=%lld maxrss_kb=%ld clean=%d\n", status, utime, stime, usage.ru_maxrss,
           clean);
   return 0;

@@ -50,7 +50,7 @@ export function parseConfig(env: Env): AgentConfig {
   };
   const config: AgentConfig = {
     languageFile: text('KILN_LANGUAGE_FILE', '/etc/kiln/language.json'),
-    // Slot uids are uidBase + index; 16 passwd entries exist per image.
+    // Slot uids are uidBase + 16 × range + index (see slots.ts); at most 16 slots per replica.
     slots: int('KILN_SLOTS', 2, 1, 16),
     uidBase: env.KILN_UID_BASE?.trim() ? int('KILN_UID_BASE', 0, 1000, 4_000_000_000) : undefined,
     host: text('KILN_HOST', '0.0.0.0'),

@@ -96,7 +96,8 @@ export function loadToolchain(file: string, toolPath: string): Toolchain {
   if (spec.memoryRlimitProbe) {
     const [probe, ...probeArgs] = spec.memoryRlimitProbe;
     const kib = Number(execFileSync(resolve(probe!), probeArgs, { encoding: 'utf8', env: {} }).trim());
-    if (!Number.isInteger(kib) || kib <= 0) throw new ConfigError([`memoryRlimitProbe printed "${kib}", not KiB`]);
+    if (!Number.isInteger(kib) || kib <= 0)
+      throw new ConfigError([`memoryRlimitProbe printed "${kib}", not KiB`]);
     // A little room for loading the program's own modules on top of the bare runtime.
     rlimitBaseMb = Math.ceil(kib / 1024) + 16;
   }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { chmodSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { ConfigError, parseConfig, readToken } from './config.js';
 import { loadToolchain } from './language.js';
 import { createLogger } from './log.js';
 import { Runner } from './runner.js';
 import { AgentServer } from './server.js';
-import { SlotPool } from './slots.js';
+import { replicaUidBase, SlotPool } from './slots.js';
 
 export async function startAgent(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(env);
@@ -18,7 +19,10 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   // Slots must be able to reach their own dir below it, never list the others.
   chmodSync(config.workRoot, 0o711);
   const runner = new Runner(config, toolchain, log);
-  const pool = new SlotPool(config.slots, config.uidBase ?? toolchain.spec.uidBase);
+  const pool = new SlotPool(
+    config.slots,
+    config.uidBase ?? replicaUidBase(toolchain.spec.uidBase, hostname()),
+  );
   // Start from a clean baseline: whatever a previous agent left in this container goes first.
   for (const slot of pool.all) await runner.clean(slot);
 

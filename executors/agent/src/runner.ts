@@ -20,6 +20,11 @@ import { decideStatus } from './status.js';
 
 const MB = 1024 * 1024;
 
+/** Why the sandbox helper ended a run on its own, in words for the program's author. */
+const VIOLATIONS: Record<string, string> = {
+  oom_score_adj: 'the program lowered its OOM score (oom_score_adj), which would expose the executor',
+};
+
 export class DirtySlotError extends Error {
   constructor(
     readonly slot: Slot,
@@ -222,7 +227,12 @@ export class Runner {
       exitCode: outcome.exitCode,
       signal: outcome.signal,
       stdout: outcome.stdout.toString('utf8'),
-      stderr: outcome.setupError ? '' : outcome.stderr.toString('utf8'),
+      stderr: outcome.setupError
+        ? ''
+        : outcome.stderr.toString('utf8') +
+          (outcome.violation
+            ? `\n[kiln] run killed: ${VIOLATIONS[outcome.violation] ?? outcome.violation}\n`
+            : ''),
       stdoutTruncated: outcome.stdoutTruncated,
       stderrTruncated: outcome.stderrTruncated,
       timeMs: outcome.timeMs,

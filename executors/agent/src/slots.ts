@@ -1,3 +1,20 @@
+import { createHash } from 'node:crypto';
+
+/** Uid ranges of 16 per language (passwd entries exist for all of them in the images). */
+export const UID_RANGES = 256;
+export const SLOTS_PER_RANGE = 16;
+
+/**
+ * The uid base of this replica. RLIMIT_NPROC is counted per uid across the whole host, so two replicas of
+ * one image on one host must not share uids, or a run holding its uid's every process in one replica would
+ * starve the same slot in the other. Each replica takes the range its host name hashes to: replicas of a
+ * compose project differ by name, and two of them collide with probability 1/256.
+ */
+export function replicaUidBase(languageBase: number, hostname: string): number {
+  const range = createHash('sha256').update(hostname).digest().readUInt32BE(0) % UID_RANGES;
+  return languageBase + SLOTS_PER_RANGE * range;
+}
+
 /**
  * A fixed set of slots. Each owns a distinct unprivileged uid (the language's uidBase + index), so runs in
  * different slots can neither see each other's files nor signal each other's processes. A run waits for a

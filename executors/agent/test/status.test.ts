@@ -25,6 +25,7 @@ const outcome = (changes: Partial<Omit<Outcome, 'stderr'>> & { stderr?: string }
   killedFor: null,
   setupError: null,
   clean: true,
+  violation: null,
   ...changes,
   stderr: Buffer.from(changes.stderr ?? ''),
 });
@@ -48,6 +49,10 @@ describe('decideStatus', () => {
     expect(decide({ setupError: 'setresuid: EPERM', exitCode: null, killedFor: 'output' })).toBe(
       'internal_error',
     );
+  });
+
+  it('reports a run the OOM guard ended as a runtime error, whatever else happened', () => {
+    expect(decide({ violation: 'oom_score_adj', signal: 'SIGKILL', exitCode: null })).toBe('runtime_error');
   });
 
   it('reports the output cap before anything else the killed program did', () => {

@@ -16,7 +16,6 @@ try {
   console.log(`BLOCKED: oom_score_adj stays ${adj} (${err.code})`);
   process.exit(0);
 }
-console.log('LEAKED: oom_score_adj lowered to 0, as low as the agent\'s');
 const chunk = Buffer.alloc(1024 * 1024, 1);
 try {
   for (let index = 0; index < 4; index++) {
@@ -32,4 +31,7 @@ for (let index = 0; index < 45; index++) {
   child.on('error', () => {});
   held.push(child);
 }
-setTimeout(() => process.exit(0), 5000);
+setTimeout(() => {
+  console.log('LEAKED: ran for 5 s with a lowered OOM score');
+  process.exit(0);
+}, 5000);

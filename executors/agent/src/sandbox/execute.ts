@@ -50,6 +50,8 @@ export interface Outcome {
   setupError: string | null;
   /** The helper killed every process of the uid after the program and the kernel confirmed none is left. */
   clean: boolean;
+  /** The helper's OOM guard ended the run: the program lowered its oom_score_adj (see kiln-run.c). */
+  violation: string | null;
 }
 
 // The first name of each number: SIGABRT, not its later alias SIGIOT.
@@ -204,5 +206,6 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
     killedFor,
     setupError,
     clean: parsed.clean,
+    violation: /^violation=(.*)$/m.exec(stats)?.[1] ?? null,
   };
 }
