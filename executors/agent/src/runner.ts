@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   type CompileResult,
   type ExecutionResult,
+  emptyResult,
   type Limits,
   type RunFrame,
   resolveLimits,
@@ -205,21 +206,7 @@ export class Runner {
   }
 
   private result(id: string, status: ExecutionResult['status'], compile?: CompileResult): ExecutionResult {
-    return {
-      id,
-      language: this.language,
-      status,
-      exitCode: null,
-      signal: null,
-      stdout: '',
-      stderr: '',
-      stdoutTruncated: false,
-      stderrTruncated: false,
-      timeMs: 0,
-      cpuTimeMs: 0,
-      memoryKb: 0,
-      ...(compile ? { compile } : {}),
-    };
+    return { ...emptyResult(id, this.language, status), ...(compile ? { compile } : {}) };
   }
 
   private measurements(outcome: Outcome) {

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { LanguageSchema } from './languages.js';
+import { type Language, LanguageSchema } from './languages.js';
 
 /**
  * How a run ended. A program's own failure is one of these, reported as a normal result; `internal_error`
@@ -51,3 +51,29 @@ export const ExecutionResultSchema = Type.Object({
   compile: Type.Optional(CompileResultSchema),
 });
 export type ExecutionResult = Static<typeof ExecutionResultSchema>;
+
+/** A result with no run behind it (compile failures, Kiln's own faults): empty output, zero measurements. */
+export function emptyResult(id: string, language: Language, status: Status): ExecutionResult {
+  return {
+    id,
+    language,
+    status,
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    timeMs: 0,
+    cpuTimeMs: 0,
+    memoryKb: 0,
+  };
+}
+
+/** What an execution Kiln itself could not finish returns: only that it was Kiln's fault, no internals. */
+export function internalErrorResult(id: string, language: Language): ExecutionResult {
+  return {
+    ...emptyResult(id, language, 'internal_error'),
+    stderr: 'Kiln could not complete this execution (internal error); it may be submitted again.',
+  };
+}

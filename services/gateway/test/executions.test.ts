@@ -1,9 +1,9 @@
 import type { ExecutionJob } from '@kiln/protocol';
+import { internalErrorResult } from '@kiln/protocol';
 import type { Job, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { internalErrorResult } from '../src/executions/results.js';
 import { buildGateway, cannedResult, fakeWorker, redisClient } from './support/gateway.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 

@@ -1,4 +1,9 @@
-import { type ExecutionJob, ExecutionJobSchema, type ExecutionResult } from '@kiln/protocol';
+import {
+  type ExecutionJob,
+  ExecutionJobSchema,
+  type ExecutionResult,
+  internalErrorResult,
+} from '@kiln/protocol';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import Compile from 'typebox/compile';
@@ -7,23 +12,6 @@ import { ExecutorRefusedError } from './errors.js';
 import type { ExecutorPool } from './executors/pool.js';
 
 const validJob = Compile(ExecutionJobSchema);
-
-export function internalError(job: ExecutionJob): ExecutionResult {
-  return {
-    id: job.id,
-    language: job.language,
-    status: 'internal_error',
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    timeMs: 0,
-    cpuTimeMs: 0,
-    memoryKb: 0,
-  };
-}
 
 /**
  * The job processor of one language. A program's failure comes back as a result with its status and
@@ -47,7 +35,7 @@ export function createProcessor(pool: ExecutorPool, config: WorkerConfig, log: L
         job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ||
         (err instanceof ExecutorRefusedError && err.reason === 'LIMIT_EXCEEDED');
       log.warn({ ...context, err, final }, final ? 'execution failed for good' : 'execution will be retried');
-      if (final) return internalError(data);
+      if (final) return internalErrorResult(data.id, data.language);
       throw err;
     }
   };

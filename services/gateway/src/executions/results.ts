@@ -1,30 +1,14 @@
-import { type ExecutionResult, ExecutionResultSchema, type Language } from '@kiln/protocol';
+import {
+  type ExecutionResult,
+  ExecutionResultSchema,
+  internalErrorResult,
+  type Language,
+} from '@kiln/protocol';
 import type { JobState } from 'bullmq';
 import { Compile } from 'typebox/compile';
 import type { Execution, ExecutionState } from '../schemas.js';
 
 const isResult = Compile(ExecutionResultSchema);
-
-/**
- * The result of an execution Kiln itself could not finish (its job failed on the last attempt, or the worker
- * returned something that is not a result). The caller learns only that it was our fault.
- */
-export function internalErrorResult(id: string, language: Language): ExecutionResult {
-  return {
-    id,
-    language,
-    status: 'internal_error',
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: 'Kiln could not complete this execution (internal error); it may be submitted again.',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    timeMs: 0,
-    cpuTimeMs: 0,
-    memoryKb: 0,
-  };
-}
 
 /** A finished execution from a job's return value, or an internal error when that value is not a result. */
 export function finishedExecution(id: string, language: Language, value: unknown): Execution {
