@@ -30,16 +30,13 @@ export const LanguageSpecSchema = Type.Object(
     ),
     run: Type.Array(Type.String(), { minItems: 1 }),
     /**
-     * How the memory limit is enforced: `address-space` (RLIMIT_AS) where the runtime tolerates it;
-     * `data` (RLIMIT_DATA) for V8, which reserves far more address space than it ever touches.
+     * How the memory limit is enforced: `address-space` (RLIMIT_AS) where the runtime tolerates it. V8 does
+     * not: it reserves far more address space than it touches, and Node 24 counts a 512 MB code range per
+     * isolate (each worker thread) against RLIMIT_DATA too. So `heap`: the runtime's own flag caps the
+     * heap (--max-old-space-size in the run command), and the rest (Buffers) is bounded by the container's
+     * memory, where the kernel's OOM killer takes the program first (oom_score_adj 1000, guarded).
      */
-    memoryRlimit: Type.Union([Type.Literal('address-space'), Type.Literal('data')]),
-    /**
-     * A command printing the runtime's own VmData (KiB) at start-up, measured once when the agent starts
-     * and added to the memory limit for the rlimit: Node 24's V8 alone counts a 512 MB code-range
-     * reservation against RLIMIT_DATA (Node 20: 48 MB), and would not even start under the bare limit.
-     */
-    memoryRlimitProbe: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+    memoryRlimit: Type.Union([Type.Literal('address-space'), Type.Literal('heap')]),
     /** stderr lines by which the runtime says it ran out of memory (regular expressions, multiline). */
     memoryErrorPatterns: Type.Array(Type.String()),
     uidBase: Type.Integer({ minimum: 1000, maximum: 4_000_000_000 }),
@@ -57,8 +54,6 @@ export interface Toolchain {
   readonly spec: LanguageSpec;
   readonly version: string;
   readonly memoryErrors: readonly RegExp[];
-  /** What the runtime itself takes of the memory rlimit before the program runs (see memoryRlimitProbe). */
-  readonly rlimitBaseMb: number;
   resolve(name: string): string;
 }
 
@@ -92,17 +87,8 @@ export function loadToolchain(file: string, toolPath: string): Toolchain {
   for (const command of [spec.run, spec.compile?.command ?? []]) {
     if (command[0]) resolve(command[0]);
   }
-  let rlimitBaseMb = 0;
-  if (spec.memoryRlimitProbe) {
-    const [probe, ...probeArgs] = spec.memoryRlimitProbe;
-    const kib = Number(execFileSync(resolve(probe!), probeArgs, { encoding: 'utf8', env: {} }).trim());
-    if (!Number.isInteger(kib) || kib <= 0)
-      throw new ConfigError([`memoryRlimitProbe printed "${kib}", not KiB`]);
-    // A little room for loading the program's own modules on top of the bare runtime.
-    rlimitBaseMb = Math.ceil(kib / 1024) + 16;
-  }
   const memoryErrors = spec.memoryErrorPatterns.map((p) => new RegExp(p, 'm'));
-  return { spec, version, memoryErrors, rlimitBaseMb, resolve };
+  return { spec, version, memoryErrors, resolve };
 }
 
 /** Fill `{name}` placeholders of an argv template. An unknown placeholder is a table bug: fail loudly. */

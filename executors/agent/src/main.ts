@@ -42,10 +42,9 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   await new Promise<void>((resolve) => server.http.listen(config.port, config.host, resolve));
   const address = server.http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info(
-    { language: toolchain.spec.language, version: toolchain.version, slots: config.slots, port },
-    'executor agent ready',
-  );
+  const uids = `${pool.all[0]!.uid}-${pool.all.at(-1)!.uid}`;
+  const { language } = toolchain.spec;
+  log.info({ language, version: toolchain.version, slots: config.slots, uids, port }, 'executor agent ready');
   return {
     server,
     port,

@@ -190,13 +190,12 @@ export class Runner {
 
   private rlimits(cpuSeconds: number, memoryMb: number, kind = this.toolchain.spec.memoryRlimit): Rlimits {
     const { spec } = this.toolchain;
-    const rlimitMb = memoryMb + (kind === spec.memoryRlimit ? this.toolchain.rlimitBaseMb : 0);
     return {
       nproc: spec.processes,
       fsizeBytes: spec.fileSizeMb * MB,
       nofile: spec.openFiles,
       cpuSeconds,
-      ...(kind === 'address-space' ? { addressSpaceBytes: rlimitMb * MB } : { dataBytes: rlimitMb * MB }),
+      ...(kind === 'address-space' ? { addressSpaceBytes: memoryMb * MB } : {}),
     };
   }
 

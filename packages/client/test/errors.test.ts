@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { freePort, startRedis, type TestRedis } from '@kiln/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ExecutionRequest, KilnApiError, KilnClient, KilnNetworkError } from '../src/index.js';
 import { redisClient, startGateway, type TestGateway } from './support/gateway.js';
-import { freePort, startRedis, type TestRedis } from './support/redis.js';
 
 let redis: TestRedis;
 let client: Redis;

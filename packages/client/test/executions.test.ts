@@ -1,10 +1,10 @@
 import type { ExecutionJob } from '@kiln/protocol';
+import { startRedis, type TestRedis } from '@kiln/testing';
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KilnClient } from '../src/index.js';
 import { cannedResult, fakeWorker, redisClient, startGateway, type TestGateway } from './support/gateway.js';
-import { startRedis, type TestRedis } from './support/redis.js';
 
 let redis: TestRedis;
 let client: Redis;

@@ -1,8 +1,8 @@
+import { startRedis, type TestRedis } from '@kiln/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KilnApiError, KilnClient } from '../src/index.js';
 import { publishPresence, redisClient, startGateway, type TestGateway } from './support/gateway.js';
-import { startRedis, type TestRedis } from './support/redis.js';
 
 let redis: TestRedis;
 let client: Redis;

@@ -1,11 +1,11 @@
 import type { ExecutionJob } from '@kiln/protocol';
 import { internalErrorResult } from '@kiln/protocol';
+import { startRedis, type TestRedis } from '@kiln/testing';
 import type { Job, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildGateway, cannedResult, fakeWorker, redisClient } from './support/gateway.js';
-import { startRedis, type TestRedis } from './support/redis.js';
 
 let redis: TestRedis;
 let client: Redis;

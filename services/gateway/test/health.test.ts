@@ -1,9 +1,9 @@
 import { PRESENCE_KEY, PRESENCE_STALE_MS } from '@kiln/protocol';
+import { startRedis, type TestRedis } from '@kiln/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildGateway, publishPresence, redisClient } from './support/gateway.js';
-import { startRedis, type TestRedis } from './support/redis.js';
 
 let redis: TestRedis;
 let client: Redis;

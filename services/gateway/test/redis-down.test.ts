@@ -1,7 +1,7 @@
+import { startRedis, type TestRedis } from '@kiln/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from './support/gateway.js';
-import { startRedis, type TestRedis } from './support/redis.js';
 
 /** The gateway outlives its Redis: it says so with 503s, never with a 500 or a hang. */
 let redis: TestRedis;

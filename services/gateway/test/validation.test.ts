@@ -1,8 +1,8 @@
+import { startRedis, type TestRedis } from '@kiln/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildGateway, JSON_HEADERS, redisClient } from './support/gateway.js';
-import { startRedis, type TestRedis } from './support/redis.js';
 
 let redis: TestRedis;
 let client: Redis;

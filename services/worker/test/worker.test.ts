@@ -8,12 +8,12 @@ import {
   QUEUE_PREFIX,
   queueName,
 } from '@kiln/protocol';
+import { freePort, startRedis } from '@kiln/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '../../../executors/agent/test/support/agent.js';
 import { startWorker } from '../src/main.js';
-import { freePort, startRedis } from './support/redis.js';
 
 const limits = { timeMs: 5_000, cpuTimeMs: 3_000, memoryMb: 128, outputKb: 64 };
 

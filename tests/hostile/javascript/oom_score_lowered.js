@@ -3,9 +3,11 @@
 // value back to the floor it inherited (0, the agent's) unless a privileged writer pinned it. If that works,
 // it fills /dev/shm (tmpfs: container memory that belongs to no process) and starts many small processes,
 // each holding a few MB, so that the biggest process left for the kernel to kill is the agent, and the
-// executor dies with every run in it. The write must be refused.
-// expect: ok
-// stdout: BLOCKED
+// executor dies with every run in it. Where the write cannot be refused (no CAP_SYS_RESOURCE to pin the
+// floor), kiln-run's OOM guard sees the lowered score within 10 ms and ends the run before the memory is
+// taken; the executor lives on.
+// expect: runtime_error
+// max-time-ms: 3000
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 

@@ -14,7 +14,6 @@ export interface Rlimits {
   nofile: number;
   cpuSeconds: number;
   addressSpaceBytes?: number;
-  dataBytes?: number;
 }
 
 export interface ExecuteOptions {
@@ -65,7 +64,6 @@ function helperArgs(options: ExecuteOptions): string[] {
   args.push('--nproc', String(rlimits.nproc), '--fsize', String(rlimits.fsizeBytes));
   args.push('--nofile', String(rlimits.nofile), '--cpu', String(rlimits.cpuSeconds));
   if (rlimits.addressSpaceBytes !== undefined) args.push('--as', String(rlimits.addressSpaceBytes));
-  if (rlimits.dataBytes !== undefined) args.push('--data', String(rlimits.dataBytes));
   return [...args, '--', ...options.argv];
 }
 

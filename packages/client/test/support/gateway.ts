@@ -7,13 +7,13 @@ import {
   QUEUE_PREFIX,
   queueName,
 } from '@kiln/protocol';
+import type { TestRedis } from '@kiln/testing';
 import { type Job, Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 // @kiln/gateway exports no entry point but its server, so the app comes from its source, as its own tests do.
 import app, { appOptions } from '../../../../services/gateway/src/app.js';
 import { parseConfig } from '../../../../services/gateway/src/config.js';
-import type { TestRedis } from './redis.js';
 
 export interface TestGateway {
   readonly app: FastifyInstance;

@@ -6,12 +6,12 @@ import {
   QUEUE_PREFIX,
   queueName,
 } from '@kiln/protocol';
+import type { TestRedis } from '@kiln/testing';
 import { type Job, Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import app, { appOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import type { TestRedis } from './redis.js';
 
 /** Builds the gateway exactly as server.ts does (minus logging and listening) against the test Redis. */
 export async function buildGateway(
