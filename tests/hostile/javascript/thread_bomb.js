@@ -1,9 +1,9 @@
-// Hostile: a thread bomb. Starts worker threads that block for ever until Node cannot start another. Each
-// worker is a whole V8 isolate that reserves its own address space, so V8 gives up first, with a fatal
-// "Fatal process out of memory" (SIGTRAP): the run is out of its memory, long before the process limit
-// (64, counted in threads) or the container's pids limit. Should Node instead refuse politely, the program
-// prints how far it got; it must never get past 64 threads.
-// expect: memory_limit_exceeded
+// Hostile: a thread bomb. Starts worker threads that block for ever until Node cannot start another.
+// Threads count against the slot's process limit (RLIMIT_NPROC 64, which Node's own threads share), so
+// Node refuses a new worker long before the container's pids limit, and the program prints how far it got;
+// it must never get past 64 threads.
+// expect: ok
+// stdout: refused after
 const { Worker } = require('node:worker_threads');
 
 let started = 0;
