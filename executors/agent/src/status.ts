@@ -28,7 +28,8 @@ export interface StatusInput {
  *    - C++ (RLIMIT_AS): `operator new` throws `std::bad_alloc`; uncaught, libstdc++ prints
  *      "terminate called after throwing an instance of 'std::bad_alloc'" and aborts (SIGABRT);
  *    - JavaScript: V8's heap is capped by --max-old-space-size (fatal "JavaScript heap out of memory", SIGABRT
- *      or SIGTRAP) and everything else by RLIMIT_DATA ("RangeError: Array buffer allocation failed").
+ *      or SIGTRAP); Buffers outside the heap by the container's memory: the kernel OOM-kills the program
+ *      (the SIGKILL rule above), or an allocation fails first ("RangeError: Failed to allocate memory").
  *    The pattern must be in stderr *and* the program must have failed, so printing the words is not enough.
  * 5. `runtime_error`: a non-zero exit code or any other signal.
  * 6. `ok`.
