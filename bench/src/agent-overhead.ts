@@ -122,7 +122,8 @@ execFileSync('g++', ['-std=c++20', '-O2', '-o', join(binaryDir, 'main'), join(bi
 for (const { file, code } of Object.values(HELLO)) writeFileSync(join(work, file), code);
 
 const rows = [
-  await overhead('python', ['/usr/bin/python3', '-I', 'main.py']),
+  // The very command line the agent runs (python3 -I -S), so the difference is the agent's alone.
+  await overhead('python', ['/usr/bin/python3', '-I', '-S', 'main.py']),
   await overhead('javascript', ['/usr/bin/node', 'main.js']),
   await overhead('cpp', [join(binaryDir, 'main')]),
 ];
@@ -134,6 +135,7 @@ const report = [
   '',
   `Hello world with stdin, ${ITERATIONS} runs each after ${WARMUP} warm-up runs, agent and bare spawn alternating.`,
   'Agent: one WebSocket round trip, fresh work dir, sandbox helper (uid, rlimits), janitor and baseline check.',
+  'Bare: the same command line without the agent (python3 -I -S, node, the compiled binary), same stdin.',
   '',
   table(
     ['language', 'bare p50', 'agent p50', 'overhead p50', 'ratio p50', 'bare p99', 'agent p99'],

@@ -22,6 +22,7 @@ const HELLO = {
   python: {
     file: 'main.py',
     code: 'print("Hello, " + input() + "!")\n',
+    // What a user would type; Kiln itself runs python3 -I -S (see the agent benchmark for that baseline).
     bare: ['/usr/bin/python3', 'main.py'],
   },
   javascript: {
@@ -168,7 +169,8 @@ const report = [
   `# Whole stack: hello world over HTTP (${new Date().toISOString()})`,
   '',
   `Kiln: POST /api/v1/executions (wait) through gateway → BullMQ → worker → executor; ${ROUNDS} calls per row.`,
-  `Bare: spawn of the same interpreter or binary on the host, same stdin; ${ROUNDS} calls per row.`,
+  `Bare: spawn of the same interpreter or binary on the host, same stdin (\`python3 main.py\`, \`node main.js\`,`,
+  `the compiled binary); ${ROUNDS} calls per row. Kiln runs Python as \`python3 -I -S\`.`,
   `docker run: \`docker run --rm\` of the same executor image per execution (C++ compiles each time, as a`,
   `container per execution must); ${DOCKER_ROUNDS} calls per row.`,
   '',
