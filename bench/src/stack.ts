@@ -133,7 +133,16 @@ try {
     env = { ...process.env, KILN_PORT: String(port), ...config.env };
     compose(env, 'up', '--build', '--wait', '--quiet-pull');
     for (const language of Object.keys(HELLO) as Language[]) {
-      for (let i = 0; i < 10; i++) await kiln(url, language); // warm: compile cache, connections
+      // Warm the compile cache and the connections; a recreated gateway first drops the old keep-alive ones.
+      for (let i = 0, failures = 0; i < 10; i++) {
+        try {
+          await kiln(url, language);
+        } catch (err) {
+          if (++failures > 20) throw err;
+          i--;
+          await new Promise((done) => setTimeout(done, 500));
+        }
+      }
       for (const clients of [1, 8]) {
         const key = `${language}/${clients}`;
         const kilnStats = await load(ROUNDS, clients, () => kiln(url, language));

@@ -164,7 +164,50 @@ static int read_small(const char *path, char *buffer, size_t size) {
   return 0;
 }
 
-static int oom_score_lowered(uid_t uid) {
+static int adj_lowered(long pid) {
+  char path[64], text[32];
+  snprintf(path, sizeof path, "/proc/%ld/oom_score_adj", pid);
+  return read_small(path, text, sizeof text) == 0 && atoi(text) < 1000;
+}
+
+/*
+ * Every process the program started is a descendant of this helper (it is their subreaper), so the guard
+ * walks that tree through /proc/<pid>/task/<tid>/children: a few reads for a normal program, where a scan
+ * of all of /proc would cost milliseconds on a busy host. Without that file (CONFIG_PROC_CHILDREN), every
+ * process of the uid is checked instead.
+ */
+#define MAX_TREE 4096
+
+static int tree_lowered(void) {
+  static long pids[MAX_TREE];
+  size_t count = 0, next = 0;
+  pids[count++] = getpid();
+  char path[96], text[4096];
+  while (next < count) {
+    long pid = pids[next++];
+    if (next > 1 && adj_lowered(pid)) return 1;
+    snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    DIR *tasks = opendir(path);
+    if (!tasks) continue;
+    for (struct dirent *task; (task = readdir(tasks)) != NULL;) {
+      if (task->d_name[0] < '0' || task->d_name[0] > '9') continue;
+      snprintf(path, sizeof path, "/proc/%ld/task/%.20s/children", pid, task->d_name);
+      if (read_small(path, text, sizeof text) != 0) {
+        closedir(tasks);
+        return -1;
+      }
+      for (char *cursor = text, *end; count < MAX_TREE; cursor = end) {
+        long child = strtol(cursor, &end, 10);
+        if (end == cursor) break;
+        pids[count++] = child;
+      }
+    }
+    closedir(tasks);
+  }
+  return 0;
+}
+
+static int uid_lowered(uid_t uid) {
   DIR *proc = opendir("/proc");
   if (!proc) return 0;
   int lowered = 0;
@@ -179,11 +222,15 @@ static int oom_score_lowered(uid_t uid) {
     unsigned long ids[4] = {0};
     if (!line || sscanf(line, "\nUid:%lu%lu%lu%lu", &ids[0], &ids[1], &ids[2], &ids[3]) != 4) continue;
     if (ids[0] != uid && ids[1] != uid && ids[2] != uid && ids[3] != uid) continue;
-    snprintf(path, sizeof path, "/proc/%ld/oom_score_adj", pid);
-    if (read_small(path, text, sizeof text) == 0 && atoi(text) < 1000) lowered = 1;
+    lowered = adj_lowered(pid);
   }
   closedir(proc);
   return lowered;
+}
+
+static int oom_score_lowered(uid_t uid) {
+  int lowered = tree_lowered();
+  return lowered >= 0 ? lowered : uid_lowered(uid);
 }
 
 /* Wait for the program's main process, guarding its OOM score meanwhile. Returns 1 if the guard fired. */
