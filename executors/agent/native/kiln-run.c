@@ -88,12 +88,6 @@ static void apply_limits(void) {
 static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
   /* A new session, so a program cannot signal the agent's process group by pid 0. */
   if (setsid() < 0) child_die("setsid");
-  /* When the container runs short of memory the kernel must pick the program, never the agent. */
-  int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    if (write(fd, "1000", 4) != 4) child_die("oom_score_adj");
-    close(fd);
-  }
   apply_limits();
   /* Drop groups first: setgroups needs CAP_SETGID, which setuid below takes away. */
   if (setgroups(0, NULL) != 0) child_die("setgroups");
@@ -137,6 +131,9 @@ static int kill_as(uid_t uid, gid_t gid) {
 }
 
 static int kill_all_of(uid_t uid, gid_t gid) {
+  /* After the main process is reaped its orphans are already ours (reparented as it exited): no child
+     left means no process of the uid is left, and the kill can be skipped. */
+  if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) return 1;
   int killed = kill_as(uid, gid);
   for (;;) {
     pid_t reaped = waitpid(-1, NULL, 0);
@@ -277,6 +274,14 @@ int main(int argc, char **argv) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   /* Orphans of the program (daemons) become our children, so we can reap them after killing them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+  /* When the container runs short of memory the kernel must pick the program, never the agent. Set here,
+     before the fork, so that the program has 1000 from its first instant: the OOM guard must never see it
+     lower, not even while the child is still being set up on a loaded machine. */
+  int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (adj >= 0) {
+    if (write(adj, "1000", 4) != 4) die("oom_score_adj");
+    close(adj);
+  }
 
   pid_t pid = fork();
   if (pid < 0) die("fork");

@@ -247,18 +247,23 @@ export class Runner {
     this.processesGone.delete(slot.index);
     if (!gone) await attempt('kill', () => killAllOf(slot.uid));
     await attempt('work dir', () => removeTree(dir));
-    for (const scratch of this.config.scratchDirs)
-      await attempt(scratch, () => removeEntriesOf(scratch, slot.uid));
-    await attempt('ipc', () =>
-      removeIpcOf(slot.uid, slot.gid, this.config.runner, this.toolchain.resolve('ipcrm')),
-    );
+    // What a scan found is removed, then checked again; where a scan found nothing, nothing is left there.
+    const removedFrom: string[] = [];
+    for (const scratch of this.config.scratchDirs) {
+      await attempt(scratch, () => removeEntriesOf(scratch, slot.uid) > 0 && removedFrom.push(scratch));
+    }
+    let ipcFound = false;
+    await attempt('ipc', async () => {
+      ipcFound =
+        (await removeIpcOf(slot.uid, slot.gid, this.config.runner, this.toolchain.resolve('ipcrm'))) > 0;
+    });
 
     if (existsSync(dir)) problems.push(`work dir ${dir} still exists`);
-    for (const scratch of this.config.scratchDirs) {
+    for (const scratch of removedFrom) {
       const entries = entriesOf(scratch, slot.uid);
       if (entries.length > 0) problems.push(`left in ${scratch}: ${entries.length} entries`);
     }
-    if (ipcObjectsOf(slot.uid).length > 0) problems.push('SysV IPC objects left');
+    if (ipcFound && ipcObjectsOf(slot.uid).length > 0) problems.push('SysV IPC objects left');
     if (problems.length > 0) throw new DirtySlotError(slot, problems);
   }
 }

@@ -43,8 +43,10 @@ export function removeTree(path: string): void {
 }
 
 /** Remove every top-level entry of `dir` that belongs to `uid` (for /tmp, /dev/shm, /dev/mqueue). */
-export function removeEntriesOf(dir: string, uid: number): void {
-  for (const path of entriesOf(dir, uid)) removeTree(path);
+export function removeEntriesOf(dir: string, uid: number): number {
+  const owned = entriesOf(dir, uid);
+  for (const path of owned) removeTree(path);
+  return owned.length;
 }
 
 export function entriesOf(dir: string, uid: number): string[] {

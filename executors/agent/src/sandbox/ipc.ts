@@ -38,11 +38,11 @@ export function ipcObjectsOf(uid: number): IpcObject[] {
 
 /**
  * Remove the objects as the uid itself: IPC_RMID needs the owner's uid or CAP_SYS_ADMIN, and the agent
- * keeps no such capability. Runs only when something was found, so a normal run pays one read of /proc.
+ * keeps no such capability. Runs only when something was found, so a normal run pays one read of /proc. Returns how many were found.
  */
-export async function removeIpcOf(uid: number, gid: number, runner: string, ipcrm: string): Promise<void> {
+export async function removeIpcOf(uid: number, gid: number, runner: string, ipcrm: string): Promise<number> {
   const objects = ipcObjectsOf(uid);
-  if (objects.length === 0) return;
+  if (objects.length === 0) return 0;
   const args = objects.flatMap(({ kind, id }) => [KINDS[kind][0], String(id)]);
   await execFileAsync(
     runner,
@@ -51,4 +51,5 @@ export async function removeIpcOf(uid: number, gid: number, runner: string, ipcr
       env: { PATH: '/usr/bin:/bin' },
     },
   ).catch(() => undefined); // whatever remains is caught by the baseline check
+  return objects.length;
 }
