@@ -156,27 +156,22 @@ export class AgentServer {
         if (!controller.signal.aborted) result = await runner.run(frame, limits, slot, controller.signal);
       } catch (err) {
         log.error({ runId: frame.id, slot: slot.index, err }, 'run failed inside the agent');
-        result = undefined;
-      } finally {
-        await this.cleanSlot(slot);
       }
+      // The result is final once the program is over: answer first, then clean the slot (which is handed to
+      // the next run only when clean), so the caller never waits for the janitor.
       if (controller.signal.aborted) {
         log.info({ runId: frame.id, slot: slot.index, ...sizes }, 'run cancelled');
-        return reply({ type: 'error', id: frame.id, code: 'CANCELLED', message: 'run cancelled' });
+        reply({ type: 'error', id: frame.id, code: 'CANCELLED', message: 'run cancelled' });
+      } else {
+        const final = result ?? runner.internalError(frame.id);
+        reply({ type: 'result', ...final });
+        const { status, timeMs } = final;
+        log.info(
+          { runId: frame.id, slot: slot.index, status, timeMs, totalMs: Date.now() - started, ...sizes },
+          'run finished',
+        );
       }
-      const final = result ?? runner.internalError(frame.id);
-      log.info(
-        {
-          runId: frame.id,
-          slot: slot.index,
-          status: final.status,
-          timeMs: final.timeMs,
-          totalMs: Date.now() - started,
-          ...sizes,
-        },
-        'run finished',
-      );
-      reply({ type: 'result', ...final });
+      await this.cleanSlot(slot);
     };
     const done = work()
       .catch((err) => log.error({ runId: frame.id, err }, 'run crashed'))

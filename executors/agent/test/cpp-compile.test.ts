@@ -76,6 +76,7 @@ describe('cpp: compile stage and compile cache', () => {
       ['ok', 'cdcd\n', true],
       ['ok', 'efef\n', true],
     ]);
+    await agent.idle();
     expect(readdirSync(join(agent.root, 'sandbox'))).toEqual([]);
   });
 });

@@ -82,6 +82,7 @@ describe.each(Object.keys(whoAmI) as Language[])('%s: the sandbox a program runs
 
   it('removes the work dir after every run', async () => {
     await agent.client.run(code);
+    await agent.idle();
     expect(readdirSync(join(agent.root, 'sandbox'))).toEqual([]);
   });
 });
@@ -110,6 +111,7 @@ describe('python: isolation and leftovers', () => {
     const leftover = `/tmp/kiln-leftover-${Date.now()}`;
     const code = `import os\nopen("notes.txt", "w").write("x")\nos.mkdir(${JSON.stringify(leftover)})\nprint("wrote")\n`;
     expect(await agent.client.run(code)).toMatchObject({ status: 'ok', stdout: 'wrote\n' });
+    await agent.idle();
     expect(existsSync(leftover)).toBe(false);
     expect(readdirSync(join(agent.root, 'sandbox'))).toEqual([]);
   });

@@ -22,6 +22,8 @@ export interface TestAgent {
   root: string;
   client: TestClient;
   connect(token?: string | null): Promise<TestClient>;
+  /** Resolves once every slot is free again: results are sent before the slot is cleaned. */
+  idle(): Promise<void>;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -62,6 +64,14 @@ export async function startTestAgent(
     root,
     client,
     connect,
+    async idle() {
+      for (let i = 0; i < 500; i++) {
+        const health = (await (await fetch(`http://127.0.0.1:${agent.port}/healthz`)).json()) as { busy: number };
+        if (health.busy === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('the agent did not become idle within 5 s');
+    },
     async stop(graceMs = 5000) {
       client.close();
       await agent.stop(graceMs);
