@@ -209,6 +209,7 @@ const report = [
   '',
   table(
     [
+      'Kiln configuration',
       'language',
       'clients',
       'bare p50',
