@@ -26,8 +26,8 @@ const kiln = () => new KilnClient({ baseUrl: `${gateway.baseUrl}/` });
 
 describe('languages', () => {
   it('lists the languages with a live executor, from the presence in Redis', async () => {
-    await publishPresence(client, 'python', 'executor-python-1:7070', 'Python 3.11.2');
-    await publishPresence(client, 'python', 'executor-python-2:7070', 'Python 3.11.2');
+    await publishPresence(client, 'python', 'executor-python-1:7070', { version: 'Python 3.11.2' });
+    await publishPresence(client, 'python', 'executor-python-2:7070', { version: 'Python 3.11.2' });
     expect(await kiln().languages()).toEqual({
       languages: [{ language: 'python', versions: ['Python 3.11.2'], replicas: 2, slots: 4, busy: 0 }],
     });
