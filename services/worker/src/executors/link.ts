@@ -36,7 +36,8 @@ export class ExecutorLink {
     readonly address: string,
     private readonly token: string,
     private readonly log: Logger,
-    private readonly onChange: () => void,
+    /** 'links' when the link came up or went down, 'slots' when a run ended and freed a slot. */
+    private readonly onChange: (what: 'links' | 'slots') => void,
   ) {
     this.connect();
   }
@@ -83,7 +84,7 @@ export class ExecutorLink {
       if (wasReady) this.log.warn({ address: this.address, code }, 'executor link lost');
       if (code === CLOSE_UNAUTHORIZED)
         this.log.error({ address: this.address }, 'executor rejected our token');
-      this.onChange();
+      this.onChange('links');
       if (!this.closed) this.scheduleReconnect();
     });
   }
@@ -107,7 +108,7 @@ export class ExecutorLink {
         { address: this.address, language: frame.language, version: frame.version, slots: frame.slots },
         'executor link ready',
       );
-      this.onChange();
+      this.onChange('links');
       return;
     }
     const pending = frame.id ? this.pending.get(frame.id) : undefined;
@@ -124,7 +125,7 @@ export class ExecutorLink {
     } else {
       pending.reject(new ExecutorRefusedError(this.address, frame.code, frame.message));
     }
-    this.onChange();
+    this.onChange('slots');
   }
 
   /**
@@ -139,7 +140,7 @@ export class ExecutorLink {
         this.pending.delete(job.id);
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'cancel', id: job.id }));
         reject(new ExecutorLostError(this.address, `no result within ${deadlineMs} ms`));
-        this.onChange();
+        this.onChange('slots');
       }, deadlineMs);
       this.pending.set(job.id, { resolve, reject, timer });
       ws.send(

@@ -45,7 +45,7 @@ export class ExecutorPool {
     for (const address of addresses) {
       if (this.links.has(address)) continue;
       this.log.info({ language: this.language, address }, 'executor replica found');
-      this.links.set(address, new ExecutorLink(address, this.token, this.log, () => this.changed()));
+      this.links.set(address, new ExecutorLink(address, this.token, this.log, (what) => this.changed(what)));
     }
     for (const [address, link] of this.links) {
       if (addresses.includes(address)) continue;
@@ -53,14 +53,18 @@ export class ExecutorPool {
       link.close();
       this.links.delete(address);
     }
-    this.changed();
+    this.changed('links');
   }
 
-  private changed(): void {
+  /**
+   * Every change wakes the runs waiting for a slot; only a replica coming or going is news for the worker
+   * (concurrency, presence): a run ending is not worth a Redis write on the hot path.
+   */
+  private changed(what: 'links' | 'slots'): void {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
-    this.onChange();
+    if (what === 'links') this.onChange();
   }
 
   get replicas(): ExecutorLink[] {
