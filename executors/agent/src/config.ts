@@ -22,6 +22,8 @@ export interface AgentConfig {
   readonly pchDir: string;
   readonly shutdownGraceMs: number;
   readonly exitWhenDirty: boolean;
+  /** Confine the program's writes with Landlock (see kiln-run.c); off only to test the OOM guard alone. */
+  readonly landlock: boolean;
   readonly logLevel: string;
 }
 
@@ -66,6 +68,7 @@ export function parseConfig(env: Env): AgentConfig {
     pchDir: text('KILN_PCH_DIR', '/opt/kiln/pch'),
     shutdownGraceMs: int('KILN_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
     exitWhenDirty: bool('KILN_EXIT_WHEN_DIRTY', true),
+    landlock: bool('KILN_LANDLOCK', true),
     logLevel: text('LOG_LEVEL', 'info'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -179,6 +179,7 @@ export class Runner {
   private sandboxOf(slot: Slot, dir: string) {
     return {
       runner: this.config.runner,
+      landlock: this.config.landlock,
       uid: slot.uid,
       gid: slot.gid,
       dir,

@@ -10,10 +10,39 @@ const lowerThenWait = [
   'print("still here")',
 ].join('\n');
 
-describe('the OOM guard', () => {
+describe('Landlock', () => {
   let agent: TestAgent;
   beforeAll(async () => {
     agent = await startTestAgent('python', { KILN_SLOTS: '1' });
+  });
+  afterAll(() => agent.stop());
+
+  it('refuses the write that would lower the OOM score', async () => {
+    const result = await agent.client.run(lowerThenWait);
+    expect(result.status).toBe('runtime_error');
+    expect(result.stderr).toContain(
+      "PermissionError: [Errno 13] Permission denied: '/proc/self/oom_score_adj'",
+    );
+  });
+
+  it('lets the program write its work dir, /tmp and /dev/null', async () => {
+    const code = [
+      'import os',
+      'open("notes.txt", "w").write("x")',
+      'path = f"/tmp/kiln-landlock-{os.getpid()}"',
+      'open(path, "w").write("x")',
+      'os.unlink(path)',
+      'open("/dev/null", "w").write("x")',
+      'print("wrote")',
+    ].join('\n');
+    expect(await agent.client.run(code)).toMatchObject({ status: 'ok', stdout: 'wrote\n' });
+  });
+});
+
+describe('the OOM guard, where there is no Landlock', () => {
+  let agent: TestAgent;
+  beforeAll(async () => {
+    agent = await startTestAgent('python', { KILN_SLOTS: '1', KILN_LANDLOCK: 'false' });
   });
   afterAll(() => agent.stop());
 

@@ -3,11 +3,11 @@
 // value back to the floor it inherited (0, the agent's) unless a privileged writer pinned it. If that works,
 // it fills /dev/shm (tmpfs: container memory that belongs to no process) and starts many small processes,
 // each holding a few MB, so that the biggest process left for the kernel to kill is the agent, and the
-// executor dies with every run in it. Where the write cannot be refused (no CAP_SYS_RESOURCE to pin the
-// floor), kiln-run's OOM guard sees the lowered score within 10 ms and ends the run before the memory is
-// taken; the executor lives on.
-// expect: runtime_error
-// max-time-ms: 3000
+// executor dies with every run in it.
+// kiln-run confines the program's writes with Landlock (work dir, /tmp, /dev/shm, /dev/mqueue), so the
+// write is refused; where the kernel has no Landlock, the OOM guard ends the run within 2 ms instead.
+// expect: ok
+// stdout: BLOCKED
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 

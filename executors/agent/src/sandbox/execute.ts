@@ -18,6 +18,7 @@ export interface Rlimits {
 
 export interface ExecuteOptions {
   runner: string;
+  landlock: boolean;
   uid: number;
   gid: number;
   dir: string;
@@ -61,6 +62,7 @@ for (const [name, number] of Object.entries(constants.signals))
 function helperArgs(options: ExecuteOptions): string[] {
   const { rlimits } = options;
   const args = ['--uid', String(options.uid), '--gid', String(options.gid), '--dir', options.dir];
+  args.push('--landlock', options.landlock ? '1' : '0');
   args.push('--nproc', String(rlimits.nproc), '--fsize', String(rlimits.fsizeBytes));
   args.push('--nofile', String(rlimits.nofile), '--cpu', String(rlimits.cpuSeconds));
   if (rlimits.addressSpaceBytes !== undefined) args.push('--as', String(rlimits.addressSpaceBytes));

@@ -66,7 +66,9 @@ export async function startTestAgent(
     connect,
     async idle() {
       for (let i = 0; i < 500; i++) {
-        const health = (await (await fetch(`http://127.0.0.1:${agent.port}/healthz`)).json()) as { busy: number };
+        const health = (await (await fetch(`http://127.0.0.1:${agent.port}/healthz`)).json()) as {
+          busy: number;
+        };
         if (health.busy === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
