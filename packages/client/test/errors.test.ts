@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { freePort, startRedis, type TestRedis } from '@kiln/testing';
+import { freePort, type TestRedis } from '@kiln/testing';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ExecutionRequest, KilnApiError, KilnClient, KilnNetworkError } from '../src/index.js';
-import { redisClient, startGateway, type TestGateway } from './support/gateway.js';
+import { startGateway, type TestGateway, withTestRedis } from './support/gateway.js';
 
 let redis: TestRedis;
 let client: Redis;
 let gateway: TestGateway | undefined;
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redisClient(redis);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
+withTestRedis((started, connected) => {
+  redis = started;
+  client = connected;
 });
 beforeEach(async () => {
   await client.flushall();

@@ -1,23 +1,25 @@
 import type { ExecutionJob } from '@kiln/protocol';
-import { startRedis, type TestRedis } from '@kiln/testing';
+import type { TestRedis } from '@kiln/testing';
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KilnClient } from '../src/index.js';
-import { cannedResult, fakeWorker, redisClient, startGateway, type TestGateway } from './support/gateway.js';
+import {
+  cannedResult,
+  fakeWorker,
+  startGateway,
+  type TestGateway,
+  withTestRedis,
+} from './support/gateway.js';
 
 let redis: TestRedis;
 let client: Redis;
 let gateway: TestGateway | undefined;
 let workers: Worker[] = [];
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redisClient(redis);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
+withTestRedis((started, connected) => {
+  redis = started;
+  client = connected;
 });
 beforeEach(async () => {
   await client.flushall();

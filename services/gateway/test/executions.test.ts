@@ -1,24 +1,20 @@
 import type { ExecutionJob } from '@kiln/protocol';
 import { internalErrorResult } from '@kiln/protocol';
-import { startRedis, type TestRedis } from '@kiln/testing';
+import type { TestRedis } from '@kiln/testing';
 import type { Job, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, cannedResult, fakeWorker, redisClient } from './support/gateway.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildGateway, cannedResult, fakeWorker, withTestRedis } from './support/gateway.js';
 
 let redis: TestRedis;
 let client: Redis;
 let gateway: FastifyInstance | undefined;
 let workers: Worker[] = [];
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redisClient(redis);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
+withTestRedis((started, connected) => {
+  redis = started;
+  client = connected;
 });
 beforeEach(async () => {
   await client.flushall();

@@ -1,21 +1,17 @@
 import { PRESENCE_KEY, PRESENCE_STALE_MS } from '@kiln/protocol';
-import { startRedis, type TestRedis } from '@kiln/testing';
+import type { TestRedis } from '@kiln/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, publishPresence, redisClient } from './support/gateway.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildGateway, publishPresence, withTestRedis } from './support/gateway.js';
 
 let redis: TestRedis;
 let client: Redis;
 let gateway: FastifyInstance;
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redisClient(redis);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
+withTestRedis((started, connected) => {
+  redis = started;
+  client = connected;
 });
 beforeEach(async () => {
   await client.flushall();

@@ -1,20 +1,16 @@
-import { startRedis, type TestRedis } from '@kiln/testing';
+import type { TestRedis } from '@kiln/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, JSON_HEADERS, redisClient } from './support/gateway.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildGateway, JSON_HEADERS, withTestRedis } from './support/gateway.js';
 
 let redis: TestRedis;
 let client: Redis;
 let gateway: FastifyInstance;
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redisClient(redis);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
+withTestRedis((started, connected) => {
+  redis = started;
+  client = connected;
 });
 beforeEach(async () => {
   await client.flushall();

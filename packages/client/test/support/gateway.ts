@@ -9,6 +9,7 @@ export {
   fakeWorker,
   publishPresence,
   redisClient,
+  withTestRedis,
 } from '../../../../services/gateway/test/support/gateway.js';
 
 export interface TestGateway {

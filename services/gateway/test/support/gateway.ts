@@ -6,10 +6,11 @@ import {
   QUEUE_PREFIX,
   queueName,
 } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
+import { startRedis, type TestRedis } from '@kiln/testing';
 import { type Job, Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import app, { appOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 
@@ -23,6 +24,23 @@ export async function buildGateway(
   await gateway.register(app, { config });
   await gateway.ready();
   return gateway;
+}
+
+/**
+ * A throwaway Redis and a plain client on it for the whole test file: started before the first test,
+ * stopped after the last. `use` receives both (test files keep them in their own variables).
+ */
+export function withTestRedis(use: (redis: TestRedis, client: Redis) => void): void {
+  let started: { redis: TestRedis; client: Redis } | undefined;
+  beforeAll(async () => {
+    const redis = await startRedis();
+    started = { redis, client: redisClient(redis) };
+    use(started.redis, started.client);
+  });
+  afterAll(async () => {
+    started?.client.disconnect();
+    await started?.redis.stop();
+  });
 }
 
 /** A plain client on the test Redis, for arranging state (presence, flushes) and checking queues. */
