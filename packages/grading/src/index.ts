@@ -1,3 +1,4 @@
+export * from './api.js';
 export { check } from './check.js';
 export {
   type Checker,
