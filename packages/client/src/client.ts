@@ -1,7 +1,17 @@
+import type {
+  Batch,
+  BatchRequest,
+  BatchResults,
+  Submission,
+  SubmissionProgress,
+  SubmissionRequest,
+} from '@kiln/grading';
 import type { ExecutionResult } from '@kiln/protocol';
 import { KilnNetworkError } from './errors.js';
-import { type HttpSettings, request } from './http.js';
+import { type EventsOptions, followEvents } from './events.js';
+import { type HttpSettings, request, requestText } from './http.js';
 import type {
+  BatchEvent,
   Execution,
   ExecutionRequest,
   HealthResponse,
@@ -9,6 +19,7 @@ import type {
   LegacyExecuteRequest,
   LegacyExecuteResponse,
   ReadyResponse,
+  SubmissionEvent,
 } from './types.js';
 
 export interface KilnClientOptions {
@@ -25,14 +36,27 @@ export interface KilnClientOptions {
   timeoutMs?: number;
 }
 
-export interface ExecuteOptions {
+export interface IdempotencyOptions {
+  /**
+   * Sent as `Idempotency-Key`: a POST repeated with the same key (after a timeout, say) gives back the work
+   * the first one created instead of creating it again. Use a fresh random value per piece of work.
+   */
+  idempotencyKey?: string;
+}
+
+export interface ExecuteOptions extends IdempotencyOptions {
   /** Let the gateway wait for the result (its default) or answer 202 at once. */
   wait?: boolean;
 }
 
-export interface RunOptions {
+export interface RunOptions extends IdempotencyOptions {
   /** Longest run() may take in all, the submission and every poll included. */
   timeoutMs?: number;
+}
+
+export interface SubmitOptions extends IdempotencyOptions {
+  /** Let the gateway wait, a bounded time, for the grade (its default) or answer at once with `queued`. */
+  wait?: boolean;
 }
 
 /** Above the gateway's default maximum wait (60 s), so a waiting POST is not cut short by the client. */
@@ -41,6 +65,8 @@ const DEFAULT_RUN_TIMEOUT_MS = 120_000;
 /** Polling starts fast, for runs that only just missed the server's wait, and backs off to spare the gateway. */
 const POLL_FIRST_DELAY_MS = 100;
 const POLL_MAX_DELAY_MS = 2_000;
+
+const waitQuery = (wait: boolean | undefined) => (wait === undefined ? '' : `?wait=${wait}`);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -61,7 +87,7 @@ export class KilnClient {
 
   /** Submit one execution: `finished` with its result, or `queued`/`running` when it was not waited for. */
   async execute(body: ExecutionRequest, options: ExecuteOptions = {}): Promise<Execution> {
-    return this.submit(body, options.wait, this.timeoutMs);
+    return this.submit(body, options.wait, options.idempotencyKey, this.timeoutMs);
   }
 
   /** Read an execution back; KilnApiError EXECUTION_NOT_FOUND once it has expired. */
@@ -79,7 +105,7 @@ export class KilnClient {
     const deadline = Date.now() + totalMs;
     const remaining = () => Math.min(this.timeoutMs, deadline - Date.now());
 
-    let execution = await this.submit(body, true, remaining());
+    let execution = await this.submit(body, true, options.idempotencyKey, remaining());
     let delay = POLL_FIRST_DELAY_MS;
     while (!execution.result) {
       if (remaining() <= 0) {
@@ -120,8 +146,83 @@ export class KilnClient {
     return (await request<ReadyResponse>(this.http, call)).body;
   }
 
-  private async submit(body: ExecutionRequest, wait: boolean | undefined, timeoutMs: number) {
-    const path = `/api/v1/executions${wait === undefined ? '' : `?wait=${wait}`}`;
-    return (await request<Execution>(this.http, { method: 'POST', path, body, timeoutMs })).body;
+  /**
+   * Submit one program against a list of tests: `finished` with its grade, or `queued`/`running` when it was
+   * not waited for or the gateway's wait ran out; follow it with submissionEvents or getSubmission.
+   */
+  async createSubmission(body: SubmissionRequest, options: SubmitOptions = {}): Promise<Submission> {
+    const path = `/api/v1/submissions${waitQuery(options.wait)}`;
+    const call = { method: 'POST', path, body, idempotencyKey: options.idempotencyKey } as const;
+    return (await request<Submission>(this.http, { ...call, timeoutMs: this.timeoutMs })).body;
+  }
+
+  /** Read a submission back, with its progress and, once `finished`, its grade. */
+  async getSubmission(id: string): Promise<Submission> {
+    return this.get<Submission>(`/api/v1/submissions/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * The submission's events as they happen: `progress` ({ done, total }) and last `finished` (the graded
+   * submission), after which the iteration ends. A stream that breaks first throws KilnNetworkError.
+   */
+  submissionEvents(id: string, options: EventsOptions = {}): AsyncGenerator<SubmissionEvent> {
+    const path = `/api/v1/submissions/${encodeURIComponent(id)}/events`;
+    return followEvents<SubmissionProgress, Submission>(this.http, path, this.timeoutMs, options);
+  }
+
+  /** Grade many submissions against the same tests; answers at once with the batch's counts. */
+  async createBatch(body: BatchRequest, options: IdempotencyOptions = {}): Promise<Batch> {
+    const path = '/api/v1/batches';
+    const call = { method: 'POST', path, body, idempotencyKey: options.idempotencyKey } as const;
+    return (await request<Batch>(this.http, { ...call, timeoutMs: this.timeoutMs })).body;
+  }
+
+  /** The batch's state and its counts by item state and by verdict. */
+  async getBatch(id: string): Promise<Batch> {
+    return this.get<Batch>(`/api/v1/batches/${encodeURIComponent(id)}`);
+  }
+
+  /** Every item of the batch with its grade once finished. */
+  async getBatchResults(id: string): Promise<BatchResults> {
+    return this.get<BatchResults>(`/api/v1/batches/${encodeURIComponent(id)}/results`);
+  }
+
+  /**
+   * The results as the gateway's CSV (id,submission_id,language,state,verdict,score,max_score,passed,tests,
+   * time_ms_max,memory_kb_max), returned byte for byte as sent.
+   */
+  async getBatchResultsCsv(id: string): Promise<string> {
+    // Both the Accept header and ?format=csv ask for CSV, so neither a proxy rewriting Accept nor a gateway
+    // honouring only one of them turns the answer into JSON.
+    const path = `/api/v1/batches/${encodeURIComponent(id)}/results?format=csv`;
+    return requestText(this.http, { method: 'GET', path, timeoutMs: this.timeoutMs }, 'text/csv');
+  }
+
+  /** The batch as its counts change (`progress`), then `finished` with the final batch; then it ends. */
+  batchEvents(id: string, options: EventsOptions = {}): AsyncGenerator<BatchEvent> {
+    const path = `/api/v1/batches/${encodeURIComponent(id)}/events`;
+    return followEvents<Batch, Batch>(this.http, path, this.timeoutMs, options);
+  }
+
+  /** Queue again the items whose verdict is internal_error (Kiln's fault, not the program's). */
+  async rejudgeBatch(id: string, options: IdempotencyOptions = {}): Promise<Batch> {
+    const path = `/api/v1/batches/${encodeURIComponent(id)}/rejudge`;
+    const call = { method: 'POST', path, idempotencyKey: options.idempotencyKey } as const;
+    return (await request<Batch>(this.http, { ...call, timeoutMs: this.timeoutMs })).body;
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    return (await request<T>(this.http, { method: 'GET', path, timeoutMs: this.timeoutMs })).body;
+  }
+
+  private async submit(
+    body: ExecutionRequest,
+    wait: boolean | undefined,
+    idempotencyKey: string | undefined,
+    timeoutMs: number,
+  ) {
+    const path = `/api/v1/executions${waitQuery(wait)}`;
+    const call = { method: 'POST', path, body, idempotencyKey, timeoutMs } as const;
+    return (await request<Execution>(this.http, call)).body;
   }
 }

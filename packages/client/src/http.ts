@@ -1,6 +1,6 @@
 import { KilnApiError, KilnNetworkError } from './errors.js';
 
-/** One HTTP exchange with the gateway: JSON in and out, a timeout, and every failure as a Kiln error. */
+/** One HTTP exchange with the gateway: JSON (or CSV, or an event stream) back, and every failure as a Kiln error. */
 
 export interface HttpSettings {
   baseUrl: string;
@@ -13,6 +13,8 @@ export interface HttpCall {
   path: string;
   body?: unknown;
   timeoutMs: number;
+  /** Sent as `Idempotency-Key`, so a POST retried after a lost answer does not create the work twice. */
+  idempotencyKey?: string | undefined;
 }
 
 export interface HttpAnswer<T> {
@@ -58,8 +60,7 @@ function causeText(err: unknown): string {
   return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+function parseJson(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -68,36 +69,99 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-export async function request<T>(settings: HttpSettings, call: HttpCall): Promise<HttpAnswer<T>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** "POST /api/v1/batches": how messages name a call, without its query string. */
+export function describeCall(call: Pick<HttpCall, 'method' | 'path'>): string {
+  return `${call.method} ${call.path.split('?')[0]}`;
+}
+
+function headersFor(settings: HttpSettings, call: HttpCall, accept: string): Record<string, string> {
+  const headers: Record<string, string> = { accept };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   if (settings.apiKey !== undefined) headers.authorization = `Bearer ${settings.apiKey}`;
-  const what = `${call.method} ${call.path.split('?')[0]}`;
+  if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
+  return headers;
+}
 
+function networkError(what: string, err: unknown, timedOut: boolean, timeoutMs: number): KilnNetworkError {
+  if (timedOut) {
+    return new KilnNetworkError('TIMEOUT', `${what} got no answer within ${timeoutMs} ms`, { cause: err });
+  }
+  return new KilnNetworkError('NETWORK_ERROR', `${what} failed: ${causeText(err)}`, { cause: err });
+}
+
+/** The whole answer as text; a non-2xx answer throws KilnApiError from its JSON error body. */
+async function exchange(settings: HttpSettings, call: HttpCall, accept: string) {
   // The signal also covers reading the body, so a server that stalls mid-answer is cut off too.
   const signal = AbortSignal.timeout(Math.max(0, call.timeoutMs));
   let response: Response;
-  let body: unknown;
+  let text: string;
   try {
     response = await settings.fetch(`${settings.baseUrl}${call.path}`, {
       method: call.method,
-      headers,
+      headers: headersFor(settings, call, accept),
       body: call.body === undefined ? null : JSON.stringify(call.body),
       signal,
     });
-    body = await readJson(response);
+    text = await response.text();
   } catch (err) {
-    if (signal.aborted) {
-      throw new KilnNetworkError('TIMEOUT', `${what} got no answer within ${call.timeoutMs} ms`, {
-        cause: err,
-      });
-    }
-    throw new KilnNetworkError('NETWORK_ERROR', `${what} failed: ${causeText(err)}`, { cause: err });
+    throw networkError(describeCall(call), err, signal.aborted, call.timeoutMs);
   }
+  if (!response.ok) throw apiError(response, parseJson(text));
+  return { response, text };
+}
 
-  if (!response.ok) throw apiError(response, body);
+export async function request<T>(settings: HttpSettings, call: HttpCall): Promise<HttpAnswer<T>> {
+  const { response, text } = await exchange(settings, call, 'application/json');
+  const body = parseJson(text);
   if (body === undefined) {
-    throw new KilnApiError(response.status, 'INVALID_RESPONSE', `${what} answered without a JSON body`);
+    throw new KilnApiError(
+      response.status,
+      'INVALID_RESPONSE',
+      `${describeCall(call)} answered without a JSON body`,
+    );
   }
   return { status: response.status, body: body as T };
+}
+
+/** A text answer (CSV), returned exactly as the gateway sent it. */
+export async function requestText(settings: HttpSettings, call: HttpCall, accept: string): Promise<string> {
+  return (await exchange(settings, call, accept)).text;
+}
+
+/**
+ * Open a `text/event-stream`. `timeoutMs` bounds only the wait for the answer's headers: the stream itself
+ * lasts as long as the work it follows, so only the caller's `signal` ends it early.
+ */
+export async function openEventStream(
+  settings: HttpSettings,
+  call: HttpCall,
+  signal: AbortSignal | undefined,
+): Promise<ReadableStream<Uint8Array>> {
+  const connect = new AbortController();
+  const timer = setTimeout(() => connect.abort(), Math.max(0, call.timeoutMs));
+  let response: Response;
+  try {
+    response = await settings.fetch(`${settings.baseUrl}${call.path}`, {
+      method: call.method,
+      headers: headersFor(settings, call, 'text/event-stream'),
+      signal: signal ? AbortSignal.any([signal, connect.signal]) : connect.signal,
+    });
+    if (!response.ok) throw apiError(response, parseJson(await response.text()));
+  } catch (err) {
+    if (err instanceof KilnApiError) throw err;
+    if (signal?.aborted) throw signal.reason;
+    throw networkError(describeCall(call), err, connect.signal.aborted, call.timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (response.body === null || !type.toLowerCase().startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    throw new KilnApiError(
+      response.status,
+      'INVALID_RESPONSE',
+      `${describeCall(call)} answered with "${type}", not an event stream`,
+    );
+  }
+  return response.body;
 }

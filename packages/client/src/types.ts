@@ -1,3 +1,4 @@
+import type { Batch, Submission, SubmissionProgress } from '@kiln/grading';
 import type { ExecutionResult, Language, LimitsRequest } from '@kiln/protocol';
 
 /**
@@ -68,3 +69,11 @@ export interface ReadyResponse {
 export interface ErrorBody {
   error: { code: string; message: string };
 }
+
+/** What `GET /api/v1/submissions/:id/events` streams: progress while tests run, then the graded submission. */
+export type SubmissionEvent =
+  | { type: 'progress'; data: SubmissionProgress }
+  | { type: 'finished'; data: Submission };
+
+/** What `GET /api/v1/batches/:id/events` streams: the batch's counts as they change, then the final batch. */
+export type BatchEvent = { type: 'progress'; data: Batch } | { type: 'finished'; data: Batch };
