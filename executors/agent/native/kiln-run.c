@@ -151,6 +151,8 @@ static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
   /* Nothing the agent or this helper holds open may reach the program: only stdin, stdout, stderr. Marked
      close-on-exec rather than closed, so fd 3 can still report a failing execvp. */
   if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_die("close_range");
+  /* The agent may take the work dir back (to add the source of a warm start) only once we are inside it. */
+  dprintf(3, "exec\n");
   execvp(argv[0], argv);
   child_die(argv[0]);
 }

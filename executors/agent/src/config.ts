@@ -24,6 +24,8 @@ export interface AgentConfig {
   readonly exitWhenDirty: boolean;
   /** Confine the program's writes with Landlock (see kiln-run.c); off only to test the OOM guard alone. */
   readonly landlock: boolean;
+  /** Start each slot's next runtime ahead of its run (KILN_WARM_START; see Runner.prepare). */
+  readonly warmStart: boolean;
   readonly logLevel: string;
 }
 
@@ -69,6 +71,8 @@ export function parseConfig(env: Env): AgentConfig {
     shutdownGraceMs: int('KILN_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
     exitWhenDirty: bool('KILN_EXIT_WHEN_DIRTY', true),
     landlock: bool('KILN_LANDLOCK', true),
+    // Start the runtime of a slot's next run ahead of it (languages with `warmRun`): see Runner.prepare.
+    warmStart: bool('KILN_WARM_START', true),
     logLevel: text('LOG_LEVEL', 'info'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -25,6 +25,7 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   );
   // Start from a clean baseline: whatever a previous agent left in this container goes first.
   for (const slot of pool.all) await runner.clean(slot);
+  for (const slot of pool.all) runner.prepare(slot);
 
   let stopping: Promise<void> | undefined;
   const server = new AgentServer({

@@ -12,14 +12,24 @@ import type { Logger } from 'pino';
 import { CompileCache } from './compile-cache.js';
 import type { AgentConfig } from './config.js';
 import { fillArgv, type Toolchain } from './language.js';
-import { type ExecuteOptions, execute, type Outcome, type Rlimits } from './sandbox/execute.js';
-import { createWorkDir, entriesOf, removeEntriesOf, removeTree } from './sandbox/files.js';
+import {
+  type ExecuteOptions,
+  execute,
+  type Outcome,
+  type Rlimits,
+  type StartedProgram,
+  start,
+} from './sandbox/execute.js';
+import { createWorkDir, entriesOf, removeEntriesOf, removeTree, writeWorkFile } from './sandbox/files.js';
 import { ipcObjectsOf, removeIpcOf } from './sandbox/ipc.js';
 import { killAllOf } from './sandbox/processes.js';
 import type { Slot } from './slots.js';
 import { decideStatus } from './status.js';
 
 const MB = 1024 * 1024;
+
+/** The limits a started runtime has fixed already (rlimits, the heap flag); wall time and output are not. */
+const warmKey = (limits: Limits) => `${limits.memoryMb}/${Math.ceil(limits.cpuTimeMs / 1000)}`;
 
 /** Why the sandbox helper ended a run on its own, in words for the program's author. */
 const VIOLATIONS: Record<string, string> = {
@@ -46,6 +56,8 @@ export class Runner {
   private readonly cache: CompileCache;
   /** Per slot: whether the helper confirmed, after the last program, that no process of the uid is left. */
   private readonly processesGone = new Map<number, boolean>();
+  /** Per slot: the runtime started ahead of the next run (a warm start), and the limits it was started with. */
+  private readonly warm = new Map<number, { slot: Slot; program: StartedProgram; limits: string }>();
 
   constructor(
     private readonly config: AgentConfig,
@@ -72,8 +84,13 @@ export class Runner {
   async run(frame: RunFrame, limits: Limits, slot: Slot, signal: AbortSignal): Promise<ExecutionResult> {
     const { spec } = this.toolchain;
     const dir = this.workDir(slot);
-    const files = { source: spec.sourceFile, binary: spec.compile?.binaryFile ?? '' };
-    createWorkDir(dir, slot.uid, slot.gid, { [spec.sourceFile]: frame.code });
+    const run = { stdin: frame.stdin, timeMs: limits.timeMs, outputBytes: limits.outputKb * 1024, signal };
+    const warm = await this.takeWarm(slot, limits);
+    if (warm) {
+      this.withDirTaken(slot, dir, () => writeWorkFile(dir, slot.uid, slot.gid, spec.sourceFile, frame.code));
+    } else {
+      createWorkDir(dir, slot.uid, slot.gid, { [spec.sourceFile]: frame.code });
+    }
 
     let compile: CompileResult | undefined;
     if (spec.compile) {
@@ -87,18 +104,9 @@ export class Runner {
       }
     }
 
-    const argv = fillArgv(spec.run, { ...files, memoryMb: String(limits.memoryMb) }).map((part, i) =>
-      i === 0 ? this.toolchain.resolve(part) : part,
-    );
-    const outcome = await this.execute(slot, {
-      ...this.sandboxOf(slot, dir),
-      argv,
-      stdin: frame.stdin,
-      rlimits: this.rlimits(Math.ceil(limits.cpuTimeMs / 1000), limits.memoryMb),
-      timeMs: limits.timeMs,
-      outputBytes: limits.outputKb * 1024,
-      signal,
-    });
+    const outcome = warm
+      ? await this.finish(slot, warm.run(run))
+      : await this.execute(slot, { ...this.programOf(slot, limits, spec.run), ...run });
     const status = decideStatus({
       outcome,
       cpuTimeLimitMs: limits.cpuTimeMs,
@@ -108,6 +116,65 @@ export class Runner {
     if (outcome.setupError)
       this.log.error({ runId: frame.id, slot: slot.index, err: outcome.setupError }, 'sandbox setup failed');
     return { ...this.result(frame.id, status, compile), ...this.measurements(outcome) };
+  }
+
+  /**
+   * Start the runtime of the slot's next run ahead of it (a warm start), with the default limits, in a fresh
+   * work dir: called once the slot is clean. A run with other limits discards it and starts cold.
+   */
+  prepare(slot: Slot): void {
+    const { spec } = this.toolchain;
+    if (!spec.warmRun || !this.config.warmStart) return;
+    const limits = spec.limits.defaults;
+    try {
+      createWorkDir(this.workDir(slot), slot.uid, slot.gid, {});
+      this.processesGone.set(slot.index, false);
+      const program = start({ ...this.programOf(slot, limits, spec.warmRun), gated: true });
+      this.warm.set(slot.index, { slot, program, limits: warmKey(limits) });
+    } catch (err) {
+      this.log.warn({ slot: slot.index, err }, 'warm start failed: the next run starts cold');
+    }
+  }
+
+  /** The slot's warm runtime if it fits these limits; otherwise none, and the slot is as if never warmed. */
+  private async takeWarm(slot: Slot, limits: Limits): Promise<StartedProgram | undefined> {
+    const warm = this.warm.get(slot.index);
+    if (!warm) return undefined;
+    this.warm.delete(slot.index);
+    await warm.program.settled;
+    if (warm.limits === warmKey(limits) && !warm.program.exited) return warm.program;
+    await this.discardWarm(slot, warm.program);
+    return undefined;
+  }
+
+  private async discardWarm(slot: Slot, program: StartedProgram): Promise<void> {
+    await program.discard();
+    this.processesGone.set(slot.index, false);
+    removeTree(this.workDir(slot));
+  }
+
+  /** End every warm runtime and clean its slot (shutdown): the agent leaves nothing behind. */
+  async discardAllWarm(): Promise<void> {
+    const warm = [...this.warm.values()];
+    this.warm.clear();
+    await Promise.all(
+      warm.map(({ slot, program }) => this.discardWarm(slot, program).then(() => this.clean(slot))),
+    );
+  }
+
+  private programOf(slot: Slot, limits: Limits, template: readonly string[]) {
+    const files = {
+      source: this.toolchain.spec.sourceFile,
+      binary: this.toolchain.spec.compile?.binaryFile ?? '',
+      languageDir: this.toolchain.languageDir,
+      memoryMb: String(limits.memoryMb),
+    };
+    const argv = fillArgv(template, files).map((part, i) => (i === 0 ? this.toolchain.resolve(part) : part));
+    return {
+      ...this.sandboxOf(slot, this.workDir(slot)),
+      argv,
+      rlimits: this.rlimits(Math.ceil(limits.cpuTimeMs / 1000), limits.memoryMb),
+    };
   }
 
   private async compile(
@@ -159,9 +226,13 @@ export class Runner {
     return { status: compileStatus, output, timeMs: outcome.timeMs, cached: false };
   }
 
-  private async execute(slot: Slot, options: ExecuteOptions): Promise<Outcome> {
+  private execute(slot: Slot, options: ExecuteOptions): Promise<Outcome> {
     this.processesGone.set(slot.index, false);
-    const outcome = await execute(options);
+    return this.finish(slot, execute(options));
+  }
+
+  private async finish(slot: Slot, running: Promise<Outcome>): Promise<Outcome> {
+    const outcome = await running;
     this.processesGone.set(slot.index, outcome.clean);
     return outcome;
   }

@@ -183,6 +183,7 @@ export class AgentServer {
     const { runner, pool, log } = this.options;
     try {
       await runner.clean(slot);
+      runner.prepare(slot);
       pool.release(slot);
     } catch (err) {
       pool.retire(slot);
@@ -213,6 +214,7 @@ export class AgentServer {
     }, graceMs);
     await all();
     clearTimeout(timer);
+    await this.options.runner.discardAllWarm();
     for (const ws of this.wss.clients) ws.close(1001, 'executor shutting down');
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }

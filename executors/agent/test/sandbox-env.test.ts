@@ -80,10 +80,14 @@ describe.each(Object.keys(whoAmI) as Language[])('%s: the sandbox a program runs
     expect(uids.every((uid) => uid >= uidBase && uid <= uidBase + 1)).toBe(true);
   });
 
-  it('removes the work dir after every run', async () => {
+  it('removes the work dir after every run: a slot waits with an empty one, or none', async () => {
     await agent.client.run(code);
     await agent.idle();
-    expect(readdirSync(join(agent.root, 'sandbox'))).toEqual([]);
+    const sandbox = join(agent.root, 'sandbox');
+    for (const dir of readdirSync(sandbox)) {
+      expect(dir).toMatch(/^slot-[01]$/);
+      expect(readdirSync(join(sandbox, dir))).toEqual([]);
+    }
   });
 });
 
@@ -113,6 +117,8 @@ describe('python: isolation and leftovers', () => {
     expect(await agent.client.run(code)).toMatchObject({ status: 'ok', stdout: 'wrote\n' });
     await agent.idle();
     expect(existsSync(leftover)).toBe(false);
-    expect(readdirSync(join(agent.root, 'sandbox'))).toEqual([]);
+    const sandbox = join(agent.root, 'sandbox');
+    // The slot waits for its next run in a fresh, empty work dir (the warm start's).
+    for (const dir of readdirSync(sandbox)) expect(readdirSync(join(sandbox, dir))).toEqual([]);
   });
 });

@@ -16,7 +16,8 @@ export interface Rlimits {
   addressSpaceBytes?: number;
 }
 
-export interface ExecuteOptions {
+/** How a program is started: everything fixed before it runs (who, where, what, with which rlimits). */
+export interface StartOptions {
   runner: string;
   landlock: boolean;
   uid: number;
@@ -24,14 +25,25 @@ export interface ExecuteOptions {
   dir: string;
   argv: string[];
   env: Record<string, string>;
-  stdin: string;
   rlimits: Rlimits;
-  timeMs: number;
-  outputBytes: number;
   /** Kills every process of the slot's uid; called on timeout, output cap, cancel and when the program ends. */
   killAll: () => Promise<void>;
+  /**
+   * A warm start: the program is a launcher that waits for the go byte (0x01) on stdin before it runs the
+   * user's code, and the go byte is written ahead of the run's stdin.
+   */
+  gated?: boolean;
+}
+
+/** What a run adds once it is released: its input, its wall clock, its output cap. */
+export interface RunOptions {
+  stdin: string;
+  timeMs: number;
+  outputBytes: number;
   signal?: AbortSignal;
 }
+
+export type ExecuteOptions = StartOptions & RunOptions;
 
 export type KillReason = 'time' | 'output' | 'cancel';
 
@@ -59,7 +71,7 @@ const SIGNAL_NAMES = new Map<number, string>();
 for (const [name, number] of Object.entries(constants.signals))
   if (!SIGNAL_NAMES.has(number)) SIGNAL_NAMES.set(number, name);
 
-function helperArgs(options: ExecuteOptions): string[] {
+function helperArgs(options: StartOptions): string[] {
   const { rlimits } = options;
   const args = ['--uid', String(options.uid), '--gid', String(options.gid), '--dir', options.dir];
   args.push('--landlock', options.landlock ? '1' : '0');
@@ -118,19 +130,40 @@ function parseStats(text: string) {
   };
 }
 
-export async function execute(options: ExecuteOptions): Promise<Outcome> {
-  const started = process.hrtime.bigint();
+/** A program started under the helper and not yet released (a warm start waits at its go byte). */
+export interface StartedProgram {
+  /** The helper has already exited (a warm launcher that died while waiting cannot run anything). */
+  readonly exited: boolean;
+  /**
+   * Resolves once the program is in its work dir and about to be exec'd (or the helper is gone): from then
+   * on the agent may take the dir back for a moment, to add the source of a warm start.
+   */
+  readonly settled: Promise<void>;
+  /** Release the program: its input goes in, its wall clock starts; resolves when it is over. Call once. */
+  run(options: RunOptions): Promise<Outcome>;
+  /** End a program that will never be released, and wait until the helper is gone. */
+  discard(): Promise<void>;
+}
+
+export function execute(options: ExecuteOptions): Promise<Outcome> {
+  return start(options).run(options);
+}
+
+export function start(options: StartOptions): StartedProgram {
   const child = spawn(options.runner, helperArgs(options), {
     cwd: '/',
     env: options.env,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   });
-  const stdout = new CappedBuffer(options.outputBytes);
-  const stderr = new CappedBuffer(options.outputBytes);
-  let stats = '';
+  let helperDone = false;
+  const helperExit = new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('exit', (code) => resolve(code));
+  }).finally(() => {
+    helperDone = true;
+  });
   let killedFor: KillReason | null = null;
   let killing: Promise<void> | undefined;
-  let helperDone = false;
   // A kill can come before the program has even become the slot's uid, when there is nothing to find
   // yet: so the janitor is repeated until the helper is done, not run once.
   const kill = (reason: KillReason) => {
@@ -142,48 +175,96 @@ export async function execute(options: ExecuteOptions): Promise<Outcome> {
       } while (!helperDone);
     })();
   };
-
-  const drained = (stream: Readable, sink?: CappedBuffer) =>
+  let output: { stdout: CappedBuffer; stderr: CappedBuffer } | undefined;
+  const early: Array<[Buffer, 'stdout' | 'stderr']> = [];
+  const drained = (stream: Readable, onData: (chunk: Buffer) => void) =>
     new Promise<void>((resolve) => {
-      stream.on('data', (chunk: Buffer | string) => {
-        if (!sink) stats += chunk.toString();
-        else if (!sink.push(Buffer.from(chunk))) kill('output');
-      });
+      stream.on('data', (chunk: Buffer | string) => onData(Buffer.from(chunk)));
       stream.on('close', () => resolve());
       stream.on('error', () => resolve());
     });
-  const streams = Promise.all([drained(child.stdout!, stdout), drained(child.stderr!, stderr)]);
-  // Only the helper holds fd 3 (the program's copy is closed on exec): it ends when the helper does.
-  const statsRead = drained(child.stdio[3] as Readable);
-
-  child.stdin!.on('error', () => {}); // the program may exit without reading its input
-  child.stdin!.end(options.stdin);
-
-  const timer = setTimeout(() => kill('time'), options.timeMs);
-  const onAbort = () => kill('cancel');
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  const helperExit = await new Promise<number | null>((resolve) => {
-    child.on('error', () => resolve(null));
-    child.on('exit', (code) => resolve(code));
+  // What a launcher prints before its release belongs to the run (it has no output cap of its own yet).
+  const sink = (name: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    if (!output) early.push([chunk, name]);
+    else if (!output[name].push(chunk)) kill('output');
+  };
+  const streams = Promise.all([
+    drained(child.stdout!, sink('stdout')),
+    drained(child.stderr!, sink('stderr')),
+  ]);
+  let stats = '';
+  let onSettled = () => {};
+  const settled = new Promise<void>((resolve) => {
+    onSettled = resolve;
   });
-  helperDone = true;
-  const timeMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
-  clearTimeout(timer);
-  options.signal?.removeEventListener('abort', onAbort);
-  await statsRead;
-  const parsed = parseStats(stats);
-  // The helper has killed whatever the program left. If it could not confirm that, a daemon may still hold
-  // the pipes: the agent's own janitor takes over.
-  if (!parsed.clean) killing ??= options.killAll();
-  await killing;
-  // Every writer is dead now, unless a pipe end was smuggled to another uid over a unix socket: bound the wait.
-  const closeTimer = setTimeout(() => {
-    for (const stream of [child.stdout, child.stderr, child.stdio[3]]) stream?.destroy();
-  }, 2000);
-  await streams;
-  clearTimeout(closeTimer);
+  void helperExit.then(() => onSettled());
+  // Only the helper holds fd 3 (the program's copy is closed on exec): it ends when the helper does.
+  const statsRead = drained(child.stdio[3] as Readable, (chunk) => {
+    stats += chunk.toString();
+    if (/^exec$/m.test(stats)) onSettled();
+  });
+  child.stdin!.on('error', () => {}); // the program may exit without reading its input
 
+  let released = false;
+  return {
+    get exited() {
+      return helperDone;
+    },
+    settled,
+
+    async run(run: RunOptions): Promise<Outcome> {
+      if (released) throw new Error('a started program runs once');
+      released = true;
+      const started = process.hrtime.bigint();
+      output = { stdout: new CappedBuffer(run.outputBytes), stderr: new CappedBuffer(run.outputBytes) };
+      for (const [chunk, name] of early.splice(0)) sink(name)(chunk);
+      child.stdin!.end(options.gated ? Buffer.concat([GO, Buffer.from(run.stdin)]) : run.stdin);
+
+      const timer = setTimeout(() => kill('time'), run.timeMs);
+      const onAbort = () => kill('cancel');
+      run.signal?.addEventListener('abort', onAbort, { once: true });
+      const exit = await helperExit;
+      const timeMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
+      clearTimeout(timer);
+      run.signal?.removeEventListener('abort', onAbort);
+      await statsRead;
+      const parsed = parseStats(stats);
+      // The helper has killed whatever the program left. If it could not confirm that, a daemon may still hold
+      // the pipes: the agent's own janitor takes over.
+      if (!parsed.clean) killing ??= options.killAll();
+      await killing;
+      // Every writer is dead now, unless a pipe end was smuggled to another uid over a unix socket: bound the
+      // wait.
+      const closeTimer = setTimeout(() => {
+        for (const stream of [child.stdout, child.stderr, child.stdio[3]]) stream?.destroy();
+      }, 2000);
+      await streams;
+      clearTimeout(closeTimer);
+      return outcomeOf(exit, stats, parsed, timeMs, killedFor, output);
+    },
+
+    async discard(): Promise<void> {
+      released = true;
+      child.stdin!.destroy();
+      kill('cancel');
+      await helperExit;
+      await killing;
+      for (const stream of [child.stdout, child.stderr, child.stdio[3]]) stream?.destroy();
+    },
+  };
+}
+
+const GO = Buffer.from([1]);
+
+function outcomeOf(
+  helperExit: number | null,
+  stats: string,
+  parsed: ReturnType<typeof parseStats>,
+  timeMs: number,
+  killedFor: KillReason | null,
+  output: { stdout: CappedBuffer; stderr: CappedBuffer },
+): Outcome {
+  const { stdout, stderr } = output;
   const childSetupError = /^setup_error=(.*)$/m.exec(stats)?.[1];
   const setupError =
     helperExit !== 0 || !Number.isFinite(parsed.status)

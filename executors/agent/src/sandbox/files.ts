@@ -76,18 +76,21 @@ export function entriesOf(dir: string, uid: number): string[] {
  */
 export function createWorkDir(path: string, uid: number, gid: number, files: Record<string, string>): void {
   mkdirSync(path, { mode: 0o700 });
-  for (const [name, content] of Object.entries(files)) {
-    const fd = openSync(
-      join(path, name),
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o600,
-    );
-    try {
-      writeSync(fd, content);
-      fchownSync(fd, uid, gid);
-    } finally {
-      closeSync(fd);
-    }
-  }
+  for (const [name, content] of Object.entries(files)) writeWorkFile(path, uid, gid, name, content);
   lchownSync(path, uid, gid);
+}
+
+/** A new file in a work dir that root holds at the moment, written by root and then given to the uid. */
+export function writeWorkFile(dir: string, uid: number, gid: number, name: string, content: string): void {
+  const fd = openSync(
+    join(dir, name),
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o600,
+  );
+  try {
+    writeSync(fd, content);
+    fchownSync(fd, uid, gid);
+  } finally {
+    closeSync(fd);
+  }
 }
