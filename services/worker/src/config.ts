@@ -15,6 +15,16 @@ export interface WorkerConfig {
   readonly shutdownGraceMs: number;
   readonly healthPort: number;
   readonly logLevel: string;
+  /**
+   * KILN_GRADING_CONCURRENCY: submissions graded at once per language; 0 (the default) means half the
+   * language's slots, at least 1. A submission runs several tests at once, and plain executions share the
+   * same slots, so fewer submissions than slots keeps both moving.
+   */
+  readonly gradingConcurrency: number;
+  /** KILN_GRADING_OUTPUT_KB (default 4): cap on each of stdin, expected, stdout and stderr in a test result. */
+  readonly gradingOutputKb: number;
+  /** KILN_BATCH_CONCURRENCY (default 4): batch parent jobs summarised at once; each is a few Redis reads. */
+  readonly batchConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +87,9 @@ export function parseConfig(env: Record<string, string | undefined>): WorkerConf
     shutdownGraceMs: int('KILN_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     healthPort: int('KILN_HEALTH_PORT', 8081, 0, 65_535),
     logLevel: text('LOG_LEVEL', 'info'),
+    gradingConcurrency: int('KILN_GRADING_CONCURRENCY', 0, 0, 1_000),
+    gradingOutputKb: int('KILN_GRADING_OUTPUT_KB', 4, 1, 1_024),
+    batchConcurrency: int('KILN_BATCH_CONCURRENCY', 4, 1, 1_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { BATCH_QUEUE, submissionQueueName } from '@kiln/grading';
 import { LANGUAGES, type Language, QUEUE_PREFIX, queueName } from '@kiln/protocol';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { ConfigError, parseConfig } from './config.js';
 import { ExecutorPool } from './executors/pool.js';
+import { createBatchProcessor } from './grading/batch.js';
+import { createSubmissionProcessor } from './grading/processor.js';
 import { Presence } from './presence.js';
 import { createProcessor } from './processor.js';
 
@@ -21,13 +24,19 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   let announced = false;
   let presence: Presence | undefined;
   const workers = {} as Record<Language, Worker>;
+  const graders = {} as Record<Language, Worker>;
   const pools = {} as Record<Language, ExecutorPool>;
+  // A submission runs several tests at once on the slots plain executions use too: take fewer at a time.
+  const gradingConcurrency = (language: Language) =>
+    config.gradingConcurrency || Math.max(1, Math.floor((pools[language]?.slots ?? 0) / 2));
   const allReady = () => LANGUAGES.every((language) => (pools[language]?.ready.length ?? 0) > 0);
   const changed = (language: Language) => {
     const pool = pools[language];
     const worker = workers[language];
     // Fetch as many jobs as there are slots: a job stays queued (not "running") until a slot can take it.
     if (pool && worker) worker.concurrency = Math.max(1, pool.slots);
+    const grader = graders[language];
+    if (grader) grader.concurrency = gradingConcurrency(language);
     if (!announced && allReady()) {
       announced = true;
       log.info('All executor containers are ready');
@@ -52,7 +61,25 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log.warn({ jobId: job?.id, language, err: err.message }, 'job attempt failed'),
     );
     workers[language] = worker;
+    const grader = new Worker(
+      submissionQueueName(language),
+      createSubmissionProcessor(pools[language], config, log),
+      { connection, prefix: QUEUE_PREFIX, concurrency: gradingConcurrency(language) },
+    );
+    grader.on('error', (err) => log.error({ language, err }, 'grading worker error'));
+    grader.on('failed', (job, err) =>
+      log.warn({ jobId: job?.id, language, err: err.message }, 'submission attempt failed'),
+    );
+    graders[language] = grader;
   }
+  const batches = new Worker(BATCH_QUEUE, createBatchProcessor(log), {
+    connection,
+    prefix: QUEUE_PREFIX,
+    concurrency: config.batchConcurrency,
+  });
+  batches.on('error', (err) => log.error({ err }, 'batch worker error'));
+  batches.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message }, 'batch attempt failed'));
+  const consumers = [...Object.values(workers), ...Object.values(graders), batches];
   published.start();
 
   const health = createServer((_req, res) => {
@@ -73,14 +100,23 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       // Stop fetching, let the jobs in flight finish within the bound; what is left stalls and is picked up
       // again by another worker (or by this one after a restart): never lost.
       const bound = new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
-      await Promise.race([Promise.all(Object.values(workers).map((worker) => worker.close())), bound]);
-      await Promise.all(Object.values(workers).map((worker) => worker.close(true)));
+      await Promise.race([Promise.all(consumers.map((worker) => worker.close())), bound]);
+      await Promise.all(consumers.map((worker) => worker.close(true)));
       for (const pool of Object.values(pools)) pool.close();
       await published.stop();
       health.close();
       await connection.quit().catch(() => connection.disconnect());
     })());
-  return { config, log, pools, workers, stop, healthPort: (health.address() as { port: number }).port };
+  return {
+    config,
+    log,
+    pools,
+    workers,
+    graders,
+    batches,
+    stop,
+    healthPort: (health.address() as { port: number }).port,
+  };
 }
 
 async function main() {

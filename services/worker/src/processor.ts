@@ -27,7 +27,7 @@ export function createProcessor(pool: ExecutorPool, config: WorkerConfig, log: L
     const data = job.data;
     const context = { jobId: job.id, language: data.language, attempt: job.attemptsMade + 1 };
     try {
-      return await pool.dispatch(data, config.slotWaitMs, data.limits.timeMs + config.runGraceMs);
+      return (await pool.dispatch(data, config.slotWaitMs, data.limits.timeMs + config.runGraceMs)).result;
     } catch (err) {
       // Limits are checked by the gateway against the same maximums: a refusal here is a configuration
       // mismatch, which no retry can fix.

@@ -4,6 +4,17 @@ import type { Logger } from 'pino';
 import { NoExecutorError } from '../errors.js';
 import { ExecutorLink } from './link.js';
 
+export interface DispatchOptions {
+  /** Address of the replica to use when it has a free slot. */
+  prefer?: string;
+}
+
+export interface Dispatched {
+  result: ExecutionResult;
+  /** The replica that ran the job. */
+  address: string;
+}
+
 /**
  * Every replica of one language's executor, found by resolving its service name to all addresses (so
  * `docker compose up --scale executor-python=3` just works) and re-resolved periodically. A run goes to
@@ -79,12 +90,26 @@ export class ExecutorPool {
     return this.ready.reduce((sum, link) => sum + (link.hello?.slots ?? 0), 0);
   }
 
-  /** Run a job on the replica with the most free slots, waiting up to `waitMs` for one. */
-  async dispatch(job: ExecutionJob, waitMs: number, runDeadlineMs: number): Promise<ExecutionResult> {
+  /** Free slots over every ready replica: what a job may take now without waiting. */
+  get free(): number {
+    return this.ready.reduce((sum, link) => sum + link.free, 0);
+  }
+
+  /**
+   * Run a job on the replica with the most free slots, waiting up to `waitMs` for one. `prefer` names a
+   * replica to use whenever it has a free slot (its compile cache already holds the program); the result
+   * says which replica ran the job, so the next run can prefer it.
+   */
+  async dispatch(
+    job: ExecutionJob,
+    waitMs: number,
+    runDeadlineMs: number,
+    options: DispatchOptions = {},
+  ): Promise<Dispatched> {
     const started = Date.now();
     for (;;) {
-      const best = this.ready.sort((a, b) => b.free - a.free)[0];
-      if (best && best.free > 0) return best.run(job, runDeadlineMs);
+      const link = this.pick(options.prefer);
+      if (link) return { result: await link.run(job, runDeadlineMs), address: link.address };
       const left = waitMs - (Date.now() - started);
       if (left <= 0) throw new NoExecutorError(this.language, waitMs);
       await new Promise<void>((resolve) => {
@@ -95,6 +120,13 @@ export class ExecutorPool {
         });
       });
     }
+  }
+
+  private pick(prefer: string | undefined): ExecutorLink | undefined {
+    const preferred = prefer === undefined ? undefined : this.links.get(prefer);
+    if (preferred && preferred.free > 0) return preferred;
+    const best = this.ready.sort((a, b) => b.free - a.free)[0];
+    return best && best.free > 0 ? best : undefined;
   }
 
   close(): void {

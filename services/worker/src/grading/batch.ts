@@ -1,0 +1,48 @@
+import { type BatchJob, BatchJobSchema, VERDICTS, type Verdict } from '@kiln/grading';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import Compile from 'typebox/compile';
+
+const validJob = Compile(BatchJobSchema);
+
+/** The return value of a batch's parent job. */
+export interface BatchSummary {
+  total: number;
+  /** Items by overall verdict; they add up to `total`. */
+  verdicts: Partial<Record<Verdict, number>>;
+  finishedAt: number;
+}
+
+function verdictOf(value: unknown): Verdict {
+  const verdict = (value as { verdict?: unknown } | null)?.verdict;
+  return VERDICTS.includes(verdict as Verdict) ? (verdict as Verdict) : 'internal_error';
+}
+
+/**
+ * The processor of `batches`: BullMQ moves a batch's parent job to its queue once every child (one
+ * submission each, in the submission queues) has completed; their grades are then in the parent's
+ * processed-children hash. The submission processor completes even when it cannot grade, so children do not
+ * fail for good; should one do so anyway, with `ignoreDependencyOnFailure` it is among the ignored failures,
+ * and with `removeDependencyOnFailure` it is simply missing. Both count as `internal_error`: that item was
+ * not judged, and the counts must add up to the batch's total.
+ */
+export function createBatchProcessor(log: Logger) {
+  return async (job: Job<BatchJob, BatchSummary>): Promise<BatchSummary> => {
+    if (!validJob.Check(job.data)) throw new UnrecoverableError(`job ${job.id} does not hold a valid batch`);
+    const values: Record<string, unknown> = (await job.getChildrenValues()) ?? {};
+    const failures = await job.getIgnoredChildrenFailures();
+    const verdicts: Partial<Record<Verdict, number>> = {};
+    const count = (verdict: Verdict, n = 1) => {
+      if (n > 0) verdicts[verdict] = (verdicts[verdict] ?? 0) + n;
+    };
+    for (const value of Object.values(values)) count(verdictOf(value));
+    const seen = Object.keys(values).length + Object.keys(failures).length;
+    const missing = Math.max(0, job.data.total - seen);
+    count('internal_error', Object.keys(failures).length + missing);
+    const summary: BatchSummary = { total: seen + missing, verdicts, finishedAt: Date.now() };
+    const context = { batchId: job.data.id, total: summary.total, verdicts };
+    if (seen !== job.data.total) log.warn({ ...context, seen }, 'batch children do not match its total');
+    log.info(context, 'batch finished');
+    return summary;
+  };
+}
