@@ -200,7 +200,10 @@ export const SUBMISSION_JOB_NAME = 'grade';
 /** Parent jobs of batches (BullMQ flows): one child per submission, in its language's submission queue. */
 export const BATCH_QUEUE = 'batches';
 export const BATCH_JOB_NAME = 'batch';
-/** Data of a batch's parent job; its children's job ids are `<batch id>:<item id>`. */
+/**
+ * Data of a batch's parent job. Its children's job ids are `<batch id>.<item id>` (BullMQ refuses custom ids
+ * with a colon).
+ */
 export const BatchJobSchema = Type.Object({
   id: Type.String(),
   total: Type.Integer({ minimum: 0 }),

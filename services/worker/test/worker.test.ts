@@ -27,7 +27,12 @@ describe('worker with a real Redis and a real python agent', () => {
 
   const token = `worker-test-${randomUUID()}`;
   const startAgent = () =>
-    startTestAgent('python', { KILN_PORT: String(agentPort), LOG_LEVEL: 'error' }, token);
+    startTestAgent(
+      'python',
+      // Not the agent package's uids (71000): turbo runs that package's tests at the same time.
+      { KILN_PORT: String(agentPort), KILN_UID_BASE: '78000', LOG_LEVEL: 'error' },
+      token,
+    );
 
   beforeAll(async () => {
     redis = await startRedis();
