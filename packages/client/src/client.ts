@@ -31,7 +31,7 @@ export interface KilnClientOptions {
   fetch?: typeof fetch;
   /**
    * Longest one HTTP request may take, body included. Keep it above the gateway's KILN_MAX_WAIT_MS, or the
-   * waiting calls (execute with wait, run, executeLegacy) give up before the gateway answers.
+   * waiting calls (execute and createSubmission with wait, run, executeLegacy) give up before the gateway answers.
    */
   timeoutMs?: number;
 }

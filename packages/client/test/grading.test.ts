@@ -163,11 +163,11 @@ describe('submissions', () => {
 describe('batches', () => {
   it('createBatch POSTs with the idempotency key; getBatch and rejudgeBatch use the batch id', async () => {
     const { client, sent } = stub(() => json(batch, 201));
-    const request = {
+    const request: BatchRequest = {
       tests: submissionRequest.tests,
       submissions: [{ id: 'alice', language: 'cpp', code: '' }],
     };
-    expect(await client.createBatch(request as never, { idempotencyKey: 'k-2' })).toEqual(batch);
+    expect(await client.createBatch(request, { idempotencyKey: 'k-2' })).toEqual(batch);
     expect(await client.getBatch('b-1')).toEqual(batch);
     expect(await client.rejudgeBatch('b-1')).toEqual(batch);
     expect(sent.map(({ method, url }) => `${method} ${url}`)).toEqual([
