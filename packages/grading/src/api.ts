@@ -208,6 +208,13 @@ export const BatchJobSchema = Type.Object({
   id: Type.String(),
   total: Type.Integer({ minimum: 0 }),
   createdAt: Type.Integer(),
+  /** The items in the caller's order, to find each child and list results in that order. */
+  items: Type.Array(Type.Object({ id: Type.String(), language: LanguageSchema })),
   callbackUrl: Type.Optional(Type.String()),
 });
+
+/** The job id of a batch item's submission. */
+export function batchItemJobId(batchId: string, itemId: string): string {
+  return `${batchId}.${itemId}`;
+}
 export type BatchJob = Static<typeof BatchJobSchema>;

@@ -23,6 +23,8 @@ export const ExecutionJobSchema = Type.Object({
   stdin: Type.String(),
   /** Already resolved against the server's defaults and maximums by the gateway. */
   limits: LimitsSchema,
+  /** Where the finished result is POSTed, signed (webhooks). */
+  callbackUrl: Type.Optional(Type.String()),
 });
 export type ExecutionJob = Static<typeof ExecutionJobSchema>;
 

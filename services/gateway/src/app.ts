@@ -4,13 +4,16 @@ import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { registerErrorHandlers } from './error-handler.js';
 import executionsPlugin from './plugins/app/executions.js';
+import gradingPlugin from './plugins/app/grading.js';
 import presencePlugin from './plugins/app/presence.js';
 import queuesPlugin from './plugins/app/queues.js';
 import swaggerPlugin from './plugins/external/swagger.js';
+import batchRoutes from './routes/batches/index.js';
 import executionRoutes from './routes/executions/index.js';
 import healthRoutes from './routes/health/index.js';
 import languageRoutes from './routes/languages/index.js';
 import legacyRoutes from './routes/legacy/index.js';
+import submissionRoutes from './routes/submissions/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,10 +53,13 @@ async function serviceApp(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(queuesPlugin);
   await fastify.register(presencePlugin);
   await fastify.register(executionsPlugin);
+  await fastify.register(gradingPlugin);
 
   await fastify.register(healthRoutes);
   await fastify.register(executionRoutes, { prefix: '/api/v1/executions' });
   await fastify.register(languageRoutes, { prefix: '/api/v1/languages' });
+  await fastify.register(submissionRoutes, { prefix: '/api/v1/submissions' });
+  await fastify.register(batchRoutes, { prefix: '/api/v1/batches' });
   await fastify.register(legacyRoutes, { prefix: '/api/code' });
 }
 

@@ -34,6 +34,17 @@ const EnvSchema = Type.Object({
   KILN_JOB_ATTEMPTS: int(3, 1, 20, 'Tries per job when the infrastructure fails'),
   KILN_JOB_BACKOFF_MS: int(1000, 0, 600_000, 'First retry delay (doubles on each retry)'),
   KILN_MAX_QUEUE_DEPTH: int(1000, 0, 10_000_000, 'Queued jobs per language before answering 429'),
+  KILN_MAX_GRADING_BODY_KB: int(
+    16_384,
+    64,
+    1_048_576,
+    'Largest submission or batch body (tests and sources together, as JSON)',
+  ),
+  KILN_WEBHOOK_ALLOW_PRIVATE: Type.Boolean({
+    default: false,
+    description:
+      'Accept callbackUrl on loopback, private and link-local addresses (for tests and private networks)',
+  }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -62,6 +73,9 @@ export interface Config {
   readonly jobAttempts: number;
   readonly jobBackoffMs: number;
   readonly maxQueueDepth: number;
+  /** Fastify's cap on a submission or batch body. */
+  readonly maxGradingBodyBytes: number;
+  readonly webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -73,12 +87,13 @@ export class ConfigError extends Error {
 }
 
 /**
- * Integers are converted only when written as plain decimal digits: TypeBox's own conversion would read
+ * Booleans are `true` or `false`. Integers are converted only when written as plain decimal digits: TypeBox's own conversion would read
  * "1.5" as 1, and a misread setting is worse than a refused one.
  */
 function toValue(name: string, text: string): unknown {
   const schema = EnvSchema.properties[name as keyof typeof EnvSchema.properties];
   const value = text.trim();
+  if ('type' in schema && schema.type === 'boolean' && /^(true|false)$/.test(value)) return value === 'true';
   return 'type' in schema && schema.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
@@ -193,6 +208,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     jobAttempts: valid.KILN_JOB_ATTEMPTS,
     jobBackoffMs: valid.KILN_JOB_BACKOFF_MS,
     maxQueueDepth: valid.KILN_MAX_QUEUE_DEPTH,
+    maxGradingBodyBytes: valid.KILN_MAX_GRADING_BODY_KB * 1024,
+    webhookAllowPrivate: valid.KILN_WEBHOOK_ALLOW_PRIVATE,
   });
 }
 

@@ -109,3 +109,43 @@ export class WaitTimeoutError extends ApiError {
     Object.setPrototypeOf(this, WaitTimeoutError.prototype);
   }
 }
+
+export class IdempotencyConflictError extends ApiError {
+  constructor() {
+    super(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a request with a different body; use a new key for new work',
+    );
+    this.name = 'IdempotencyConflictError';
+    Object.setPrototypeOf(this, IdempotencyConflictError.prototype);
+  }
+}
+
+export class NotFoundApiError extends ApiError {
+  constructor(code: string, what: string, id: string) {
+    super(404, code, `No ${what} ${id.slice(0, 200)}: it never existed or its result has expired`);
+    this.name = 'NotFoundApiError';
+    Object.setPrototypeOf(this, NotFoundApiError.prototype);
+  }
+}
+
+export class DuplicateItemError extends ApiError {
+  constructor(id: string) {
+    super(
+      400,
+      'DUPLICATE_ITEM_ID',
+      `submissions[].id "${id.slice(0, 200)}" appears more than once in the batch`,
+    );
+    this.name = 'DuplicateItemError';
+    Object.setPrototypeOf(this, DuplicateItemError.prototype);
+  }
+}
+
+export class InvalidCallbackUrlError extends ApiError {
+  constructor(reason: string) {
+    super(400, 'INVALID_CALLBACK_URL', reason);
+    this.name = 'InvalidCallbackUrlError';
+    Object.setPrototypeOf(this, InvalidCallbackUrlError.prototype);
+  }
+}

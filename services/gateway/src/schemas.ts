@@ -35,6 +35,14 @@ export const ExecutionRequestSchema = Type.Object(
     code: Type.String({ description: 'Source code; capped by KILN_MAX_CODE_KB (UTF-8 bytes)' }),
     stdin: Type.Optional(Type.String({ description: 'Standard input; capped by KILN_MAX_STDIN_KB' })),
     limits: Type.Optional(LimitsRequestSchema),
+    callbackUrl: Type.Optional(
+      Type.String({
+        format: 'uri',
+        maxLength: 2048,
+        description:
+          'POSTed a signed copy of the finished execution (see the webhooks section of the README)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

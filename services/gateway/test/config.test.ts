@@ -36,6 +36,8 @@ describe('parseConfig', () => {
       jobAttempts: 3,
       jobBackoffMs: 1000,
       maxQueueDepth: 1000,
+      maxGradingBodyBytes: 16 * 1024 * 1024,
+      webhookAllowPrivate: false,
     });
   });
 

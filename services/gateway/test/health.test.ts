@@ -101,24 +101,60 @@ describe('documentation', () => {
       })),
     );
     expect(routes.sort((a, b) => a.route.localeCompare(b.route))).toEqual([
+      { route: 'GET /api/v1/batches/{id}', codes: ['200', '400', '404', '500', '503'], tags: ['grading'] },
+      {
+        route: 'GET /api/v1/batches/{id}/events',
+        codes: ['200', '400', '404', '500', '503'],
+        tags: ['grading'],
+      },
+      {
+        route: 'GET /api/v1/batches/{id}/results',
+        codes: ['200', '400', '404', '500', '503'],
+        tags: ['grading'],
+      },
       {
         route: 'GET /api/v1/executions/{id}',
         codes: ['200', '400', '404', '500', '503'],
         tags: ['executions'],
       },
       { route: 'GET /api/v1/languages', codes: ['200', '500', '503'], tags: ['languages'] },
+      {
+        route: 'GET /api/v1/submissions/{id}',
+        codes: ['200', '400', '404', '500', '503'],
+        tags: ['grading'],
+      },
+      {
+        route: 'GET /api/v1/submissions/{id}/events',
+        codes: ['200', '400', '404', '500', '503'],
+        tags: ['grading'],
+      },
       { route: 'GET /health', codes: ['200'], tags: ['health'] },
       { route: 'GET /openapi.json', codes: ['200'], tags: ['meta'] },
       { route: 'GET /ready', codes: ['200', '503'], tags: ['health'] },
       {
         route: 'POST /api/code/execute',
-        codes: ['200', '400', '413', '415', '429', '500', '503', '504'],
+        codes: ['200', '400', '413', '415', '422', '429', '500', '503', '504'],
         tags: ['legacy'],
       },
       {
+        route: 'POST /api/v1/batches',
+        codes: ['201', '400', '413', '415', '422', '429', '500', '503'],
+        tags: ['grading'],
+      },
+      {
+        route: 'POST /api/v1/batches/{id}/rejudge',
+        codes: ['200', '400', '404', '500', '503'],
+        tags: ['grading'],
+      },
+      {
         route: 'POST /api/v1/executions',
-        codes: ['200', '202', '400', '413', '415', '429', '500', '503'],
+        codes: ['200', '202', '400', '413', '415', '422', '429', '500', '503'],
         tags: ['executions'],
+      },
+      {
+        route: 'POST /api/v1/submissions',
+        codes: ['200', '202', '400', '413', '415', '422', '429', '500', '503'],
+        tags: ['grading'],
       },
     ]);
   });

@@ -6,19 +6,20 @@ import {
   type Language,
   resolveLimits,
 } from '@kiln/protocol';
+import { checkCallbackUrl } from '@kiln/webhooks';
 import type { Job, QueueEvents } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import { PayloadTooLargeError, QueueFullError } from '../errors.js';
+import { InvalidCallbackUrlError, PayloadTooLargeError, QueueFullError } from '../errors.js';
+import { claimIdempotencyKey, releaseIdempotencyKey } from '../idempotency.js';
 import { type ExecutionQueue, redisCall } from '../plugins/app/queues.js';
 import type { Execution, ExecutionRequest } from '../schemas.js';
+import { waitForJob } from '../wait.js';
 import { executionOf, finishedExecution } from './results.js';
 
 type ExecutionJobHandle = Job<ExecutionJob>;
 
-/** How long one wait on completion events lasts before the job is read again, in case an event was lost. */
-const EVENTS_RECHECK_MS = 5_000;
 /** Retry-After of a 429: long enough for a few executions to drain, short enough for a student pressing Run. */
 const QUEUE_FULL_RETRY_AFTER_S = 5;
 
@@ -27,15 +28,6 @@ interface ExecutionServiceDeps {
   redis: Redis;
   queues: Readonly<Record<Language, ExecutionQueue>>;
   queueEvents: Readonly<Record<Language, QueueEvents>>;
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Logs how an execution ended: sizes of its output, never the output itself. */
@@ -58,8 +50,15 @@ export class ExecutionService {
 
   constructor(private readonly deps: ExecutionServiceDeps) {}
 
-  /** Check a request against the caps, limits and queue bound, then queue it as one job. */
-  async submit(request: ExecutionRequest, log: FastifyBaseLogger): Promise<ExecutionJobHandle> {
+  /**
+   * Check a request against the caps, limits and queue bound, then queue it as one job. With an
+   * Idempotency-Key seen before (same body), the first request's job is returned instead.
+   */
+  async submit(
+    request: ExecutionRequest,
+    log: FastifyBaseLogger,
+    idempotencyKey?: string,
+  ): Promise<ExecutionJobHandle> {
     const { config, queues } = this.deps;
     const stdin = request.stdin ?? '';
     const codeBytes = Buffer.byteLength(request.code, 'utf8');
@@ -67,64 +66,76 @@ export class ExecutionService {
     if (codeBytes > config.maxCodeBytes) throw new PayloadTooLargeError('The code', config.maxCodeBytes);
     if (stdinBytes > config.maxStdinBytes) throw new PayloadTooLargeError('The stdin', config.maxStdinBytes);
     const limits = resolveLimits(request.limits, config.limits.defaults, config.limits.maximums);
+    if (request.callbackUrl !== undefined) {
+      const problem = checkCallbackUrl(request.callbackUrl, { allowPrivate: config.webhookAllowPrivate });
+      if (problem) throw new InvalidCallbackUrlError(problem);
+    }
 
     const language = request.language;
     const queue = queues[language];
-    // A soft bound: two requests may both pass the count before either adds; it only has to stop a flood.
-    const depth = await redisCall(this.deps.redis, () =>
-      queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+    const { redis } = this.deps;
+    const claim = await redisCall(redis, () =>
+      claimIdempotencyKey(
+        redis,
+        'executions',
+        idempotencyKey,
+        request,
+        randomUUID(),
+        config.resultTtlSeconds,
+      ),
     );
-    if (depth >= config.maxQueueDepth) throw new QueueFullError(language, QUEUE_FULL_RETRY_AFTER_S);
-
-    const id = randomUUID();
-    const job = await redisCall(this.deps.redis, () =>
-      queue.add(
-        EXECUTION_JOB_NAME,
-        { id, language, code: request.code, stdin, limits },
-        {
+    const id = claim.id;
+    if (claim.replayed) {
+      const existing = await redisCall(redis, () => queue.getJob(id));
+      if (existing) return existing;
+    }
+    let depth: number;
+    let job: ExecutionJobHandle;
+    try {
+      // A soft bound: two requests may both pass the count before either adds; it only has to stop a flood.
+      depth = await redisCall(redis, () => queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'));
+      if (depth >= config.maxQueueDepth) throw new QueueFullError(language, QUEUE_FULL_RETRY_AFTER_S);
+      const data = {
+        id,
+        language,
+        code: request.code,
+        stdin,
+        limits,
+        ...(request.callbackUrl ? { callbackUrl: request.callbackUrl } : {}),
+      };
+      job = await redisCall(redis, () =>
+        queue.add(EXECUTION_JOB_NAME, data, {
           jobId: id,
           attempts: config.jobAttempts,
           backoff: { type: 'exponential', delay: config.jobBackoffMs },
           // Not `true`: a job removed the moment it completes races waitUntilFinished and GET.
           removeOnComplete: { age: config.resultTtlSeconds, count: config.resultMaxCount },
           removeOnFail: { age: config.resultTtlSeconds },
-        },
-      ),
-    );
+        }),
+      );
+    } catch (err) {
+      await releaseIdempotencyKey(redis, 'executions', idempotencyKey);
+      throw err;
+    }
     log.info({ executionId: id, language, codeBytes, stdinBytes, limits, depth }, 'execution queued');
     return job;
   }
 
-  /**
-   * Wait up to maxWaitMs for the job to finish. Completion events answer at once; every EVENTS_RECHECK_MS
-   * (and when the wait fails or times out) the job itself is read, so a lost event or an events connection
-   * that hiccuped costs a few seconds, never the whole wait. Shutting down ends every wait early.
-   */
+  /** Wait up to maxWaitMs for the job to finish (see waitForJob); shutting down ends every wait early. */
   async waitFor(job: ExecutionJobHandle, maxWaitMs: number, log: FastifyBaseLogger): Promise<Execution> {
     const { id, language } = job.data;
-    const deadline = Date.now() + maxWaitMs;
-    const events = this.deps.queueEvents[language];
-    let current: Execution = { id, state: 'queued' };
-    while (!this.closing.signal.aborted) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      // waitUntilFinished checks the job inside a promise executor, where a Redis error would escape as an
-      // unhandled rejection: with the producer down, skip it and let the read below answer 503.
-      if (this.deps.redis.status === 'ready') {
-        try {
-          const finished = job.waitUntilFinished(events, Math.min(remaining, EVENTS_RECHECK_MS));
-          const value = await raceAbort(finished, this.closing.signal);
-          return logFinished(finishedExecution(id, language, value), log);
-        } catch {
-          // Timed out, failed, or the events connection failed: the read below decides. Shutting down: the
-          // caller gets the last known state at once, as Redis is about to close.
-          if (this.closing.signal.aborted) break;
-        }
-      }
-      current = (await this.read(language, id)) ?? current;
-      if (current.state === 'finished') return logFinished(current, log);
-    }
-    return current;
+    const execution = await waitForJob<Execution>({
+      job,
+      events: this.deps.queueEvents[language],
+      redis: this.deps.redis,
+      maxWaitMs,
+      signal: this.closing.signal,
+      initial: { id, state: 'queued' },
+      finished: (value) => finishedExecution(id, language, value),
+      read: () => this.read(language, id),
+      isFinished: (execution) => execution.state === 'finished',
+    });
+    return execution.state === 'finished' ? logFinished(execution, log) : execution;
   }
 
   /** The execution with this id in any language's queue, or undefined once it has expired. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Grade, type SubmissionJob, SubmissionJobSchema } from '@kiln/grading';
+import { type Grade, gradeSubmission, judge, type SubmissionJob, SubmissionJobSchema } from '@kiln/grading';
 import type { ExecutionJob, ExecutionResult } from '@kiln/protocol';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
@@ -7,7 +7,6 @@ import Compile from 'typebox/compile';
 import type { WorkerConfig } from '../config.js';
 import { ExecutorRefusedError } from '../errors.js';
 import type { ExecutorPool } from '../executors/pool.js';
-import { gradeSubmission, judge } from './grade.js';
 
 const validJob = Compile(SubmissionJobSchema);
 

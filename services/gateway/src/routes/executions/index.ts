@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { ExecutionNotFoundError } from '../../errors.js';
+import { IdempotencyHeadersSchema } from '../../idempotency.js';
 import {
   BadRequest,
   ErrorResponse,
@@ -40,6 +41,7 @@ const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'with `{ id, state }` when the server maximum wait passes first; with wait=false answers 202 at once. ' +
           "A program's own failure is a 200 with its status; a job Kiln could not finish has status internal_error.",
         querystring: WaitQuerySchema,
+        headers: IdempotencyHeadersSchema,
         body: ExecutionRequestSchema,
         response: {
           200: ExecutionResponse('The finished execution (state "finished", with its result)'),
@@ -47,11 +49,12 @@ const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             'Accepted and not finished yet (state "queued" or "running"): poll GET by id',
           ),
           ...SubmitErrors,
+          422: ErrorResponse('IDEMPOTENCY_KEY_REUSED: the key was used with another body'),
         },
       },
     },
     async (request, reply) => {
-      const job = await executions.submit(request.body, request.log);
+      const job = await executions.submit(request.body, request.log, request.headers['idempotency-key']);
       const execution =
         (request.query.wait ?? true)
           ? await executions.waitFor(job, config.maxWaitMs, request.log)

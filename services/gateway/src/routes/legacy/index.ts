@@ -3,6 +3,7 @@ import { LanguageSchema } from '@kiln/protocol';
 import Type from 'typebox';
 import { WaitTimeoutError } from '../../errors.js';
 import { legacyExecutionTime, legacyOutput } from '../../executions/results.js';
+import { IdempotencyHeadersSchema } from '../../idempotency.js';
 import { ErrorResponse, SubmitErrors } from '../../schemas.js';
 
 const LegacyRequestSchema = Type.Object(
@@ -42,10 +43,12 @@ const legacyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['legacy'],
         summary: 'Run code (original API)',
         description: 'Compatibility endpoint; new clients should use POST /api/v1/executions.',
+        headers: IdempotencyHeadersSchema,
         body: LegacyRequestSchema,
         response: {
           200: LegacyResponseSchema,
           ...SubmitErrors,
+          422: ErrorResponse('IDEMPOTENCY_KEY_REUSED: the key was used with another body'),
           504: ErrorResponse(
             'WAIT_TIMEOUT: not finished within the server maximum wait; the message gives its id',
           ),
@@ -54,7 +57,11 @@ const legacyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { code, language, input } = request.body;
-      const job = await executions.submit({ language, code, stdin: input ?? '' }, request.log);
+      const job = await executions.submit(
+        { language, code, stdin: input ?? '' },
+        request.log,
+        request.headers['idempotency-key'],
+      );
       const execution = await executions.waitFor(job, config.maxWaitMs, request.log);
       if (!execution.result) throw new WaitTimeoutError(execution.id, config.maxWaitMs);
       const result = execution.result;

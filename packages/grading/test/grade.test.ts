@@ -1,7 +1,7 @@
-import type { SubmissionJob, TestCase } from '@kiln/grading';
 import { type CompileResult, type ExecutionResult, emptyResult } from '@kiln/protocol';
 import { describe, expect, it } from 'vitest';
-import { capUtf8, gradeSubmission } from '../src/grading/grade.js';
+import type { SubmissionJob, TestCase } from '../src/api.js';
+import { capUtf8, gradeSubmission } from '../src/grade.js';
 
 const job = (tests: TestCase[], more: Partial<SubmissionJob> = {}) => ({
   tests,

@@ -1,14 +1,8 @@
-import {
-  type Checker,
-  check,
-  type DiffHint,
-  type Grade,
-  type SubmissionJob,
-  type TestCase,
-  type TestResult,
-  type Verdict,
-} from '@kiln/grading';
 import type { ExecutionResult } from '@kiln/protocol';
+import type { Grade, SubmissionJob, TestCase, TestResult, Verdict } from './api.js';
+import { check } from './check.js';
+import type { Checker } from './checker.js';
+import type { DiffHint } from './hint.js';
 
 /** Cap on each text shown in a test result: a grade of 100 tests must stay a small Redis value. */
 export const DEFAULT_SHOWN_BYTES = 4 * 1024;

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BATCH_JOB_NAME,
+  BATCH_QUEUE,
+  type Batch,
+  type BatchJob,
+  type BatchRequest,
+  type BatchResult,
+  type BatchResults,
+  batchItemJobId,
+  type Grade,
+  SUBMISSION_JOB_NAME,
+  type SubmissionJob,
+  submissionQueueName,
+} from '@kiln/grading';
+import { QUEUE_PREFIX } from '@kiln/protocol';
+import type { FlowProducer } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { DuplicateItemError } from '../errors.js';
+import { claimIdempotencyKey, releaseIdempotencyKey } from '../idempotency.js';
+import type { BatchQueue } from '../plugins/app/grading.js';
+import { redisCall } from '../plugins/app/queues.js';
+import { gradeOf, type SubmissionService, submissionOf } from './submissions.js';
+
+interface BatchServiceDeps {
+  config: Config;
+  redis: Redis;
+  submissions: SubmissionService;
+  batchQueue: BatchQueue;
+  flows: FlowProducer;
+}
+
+/** Items re-judged after the batch: item id → the job id of the submission that judges it again. */
+const rejudgeKey = (batchId: string) => `kiln:batch-rejudges:${batchId}`;
+
+/** The BullMQ key of a job, as a flow parent lists its children. */
+const jobKey = (queue: string, jobId: string) => `${QUEUE_PREFIX}:${queue}:${jobId}`;
+
+/**
+ * Batches: one BullMQ flow per batch, a parent job in `batches` with one child submission per item in its
+ * language's submission queue. The parent runs once every child is done; counts and results are read from
+ * the flow itself (the parent's processed and pending children), so they are exactly the queue's truth.
+ */
+export class BatchService {
+  constructor(private readonly deps: BatchServiceDeps) {}
+
+  async create(
+    request: BatchRequest,
+    idempotencyKey: string | undefined,
+    log: FastifyBaseLogger,
+  ): Promise<Batch> {
+    const { redis, config, submissions, flows } = this.deps;
+    const seen = new Set<string>();
+    for (const item of request.submissions) {
+      if (seen.has(item.id)) throw new DuplicateItemError(item.id);
+      seen.add(item.id);
+    }
+    const shared = submissions.prepare(request, request.submissions);
+    const claim = await redisCall(redis, () =>
+      claimIdempotencyKey(redis, 'batches', idempotencyKey, request, randomUUID(), config.resultTtlSeconds),
+    );
+    const id = claim.id;
+    if (claim.replayed) {
+      const existing = await this.find(id);
+      if (existing) return existing;
+    }
+    try {
+      const perLanguage = new Map<string, number>();
+      for (const item of request.submissions)
+        perLanguage.set(item.language, (perLanguage.get(item.language) ?? 0) + 1);
+      for (const [language, count] of perLanguage)
+        await submissions.checkDepth(language as BatchJob['items'][number]['language'], count);
+
+      const createdAt = Date.now();
+      const parent: BatchJob = {
+        id,
+        total: request.submissions.length,
+        createdAt,
+        items: request.submissions.map(({ id, language }) => ({ id, language })),
+        ...(request.callbackUrl ? { callbackUrl: request.callbackUrl } : {}),
+      };
+      const retention = {
+        removeOnComplete: { age: config.resultTtlSeconds },
+        removeOnFail: { age: config.resultTtlSeconds },
+      };
+      await redisCall(redis, () =>
+        flows.add({
+          name: BATCH_JOB_NAME,
+          queueName: BATCH_QUEUE,
+          data: parent,
+          opts: { jobId: id, ...retention },
+          children: request.submissions.map((item) => {
+            const jobId = batchItemJobId(id, item.id);
+            const data: SubmissionJob = {
+              id: jobId,
+              language: item.language,
+              code: item.code,
+              ...shared,
+              batch: { id, itemId: item.id },
+            };
+            return {
+              name: SUBMISSION_JOB_NAME,
+              queueName: submissionQueueName(item.language),
+              data,
+              // A child that fails for good (it should not: its last attempt completes with internal errors)
+              // must not hold the parent for ever; it is counted as internal_error.
+              // Children outlive nothing of the parent: both expire after the result TTL.
+              opts: { ...submissions.jobOptions(jobId), ...retention, ignoreDependencyOnFailure: true },
+            };
+          }),
+        }),
+      );
+      log.info({ batchId: id, items: parent.total, tests: shared.tests.length }, 'batch queued');
+      return {
+        id,
+        state: 'running',
+        total: parent.total,
+        states: { queued: parent.total, running: 0, finished: 0 },
+        verdicts: {},
+        createdAt,
+      };
+    } catch (err) {
+      await releaseIdempotencyKey(redis, 'batches', idempotencyKey);
+      throw err;
+    }
+  }
+
+  /** The batch's counts, or undefined when it never existed or has expired. */
+  async find(id: string): Promise<Batch | undefined> {
+    const results = await this.results(id);
+    if (!results) return undefined;
+    return summarize(results.batch, results.results);
+  }
+
+  /** Every item's state and grade, in the caller's order. */
+  async results(
+    id: string,
+  ): Promise<{ batch: BatchJob & { finishedOn?: number }; results: BatchResult[] } | undefined> {
+    const { redis, batchQueue, submissions } = this.deps;
+    const parent = await redisCall(redis, () => batchQueue.getJob(id));
+    if (!parent) return undefined;
+    const [processed, ignored, rejudged] = await redisCall(redis, () =>
+      Promise.all([
+        parent.getChildrenValues<Grade>(),
+        parent.getIgnoredChildrenFailures(),
+        redis.hgetall(rejudgeKey(id)),
+      ]),
+    );
+    const results = await Promise.all(
+      parent.data.items.map(async (item): Promise<BatchResult> => {
+        const queue = submissionQueueName(item.language);
+        const childId = batchItemJobId(id, item.id);
+        const row = { id: item.id, submissionId: childId, language: item.language };
+        const again = rejudged[item.id];
+        if (again) {
+          const found = await submissions.job(item.language, again);
+          const submission = found && submissionOf(found.job, found.state);
+          if (submission)
+            return {
+              ...row,
+              submissionId: again,
+              state: submission.state,
+              ...(submission.grade ? { grade: submission.grade } : {}),
+            };
+        }
+        const key = jobKey(queue, childId);
+        if (key in processed) {
+          const found = await submissions.job(item.language, childId);
+          const data = found?.job.data ?? {
+            tests: [],
+            checker: { type: 'lines' as const },
+            stopOnFirstFailure: false,
+          };
+          return { ...row, state: 'finished', grade: gradeOf(data as SubmissionJob, processed[key]) };
+        }
+        const found = await submissions.job(item.language, childId);
+        if (key in ignored || found?.state === 'failed' || found?.state === 'completed') {
+          const grade = found
+            ? gradeOf(found.job.data, found.state === 'completed' ? found.job.returnvalue : undefined)
+            : undefined;
+          return { ...row, state: 'finished', ...(grade ? { grade } : {}) };
+        }
+        return { ...row, state: found?.state === 'active' ? 'running' : 'queued' };
+      }),
+    );
+    return {
+      batch: { ...parent.data, ...(parent.finishedOn ? { finishedOn: parent.finishedOn } : {}) },
+      results,
+    };
+  }
+
+  /** Judge again every finished item whose verdict is internal_error (Kiln's fault, not the program's). */
+  async rejudge(id: string, log: FastifyBaseLogger): Promise<Batch | undefined> {
+    const { redis, submissions } = this.deps;
+    const current = await this.results(id);
+    if (!current) return undefined;
+    const again = current.results.filter(
+      (row) => row.state === 'finished' && (!row.grade || row.grade.verdict === 'internal_error'),
+    );
+    for (const row of again) {
+      const found = await submissions.job(row.language, row.submissionId);
+      if (!found) continue;
+      const jobId = `${batchItemJobId(id, row.id)}.r${Date.now()}`;
+      const data: SubmissionJob = { ...found.job.data, id: jobId, batch: { id, itemId: row.id } };
+      await redisCall(redis, () =>
+        submissions.queue(row.language).add(SUBMISSION_JOB_NAME, data, submissions.jobOptions(jobId)),
+      );
+      await redisCall(redis, () => redis.hset(rejudgeKey(id), row.id, jobId));
+      await redis.expire(rejudgeKey(id), this.deps.config.resultTtlSeconds);
+    }
+    log.info({ batchId: id, rejudged: again.length }, 'batch items re-judged');
+    return this.find(id);
+  }
+}
+
+/** Counts by state and verdict of a batch's results. */
+export function summarize(batch: BatchJob & { finishedOn?: number }, results: BatchResult[]): Batch {
+  const states = { queued: 0, running: 0, finished: 0 };
+  const verdicts: Record<string, number> = {};
+  for (const row of results) {
+    states[row.state]++;
+    if (row.state === 'finished') {
+      const verdict = row.grade?.verdict ?? 'internal_error';
+      verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
+    }
+  }
+  const finished = states.finished === results.length;
+  return {
+    id: batch.id,
+    state: finished ? 'finished' : 'running',
+    total: batch.total,
+    states,
+    verdicts,
+    createdAt: batch.createdAt,
+    ...(finished ? { finishedAt: batch.finishedOn ?? Date.now() } : {}),
+  };
+}
+
+const CSV_COLUMNS = [
+  'id',
+  'submission_id',
+  'language',
+  'state',
+  'verdict',
+  'score',
+  'max_score',
+  'passed',
+  'tests',
+  'time_ms_max',
+  'memory_kb_max',
+] as const;
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The results as CSV (RFC 4180, CRLF line ends), one row per item in the caller's order. */
+export function resultsCsv(results: BatchResults): string {
+  const rows = results.results.map((row) => {
+    const grade = row.grade;
+    const tests = grade?.tests ?? [];
+    return [
+      row.id,
+      row.submissionId,
+      row.language,
+      row.state,
+      grade?.verdict ?? '',
+      grade?.score ?? '',
+      grade?.maxScore ?? '',
+      grade?.passed ?? '',
+      grade ? tests.length : '',
+      grade ? Math.max(0, ...tests.map((test) => test.timeMs)) : '',
+      grade ? Math.max(0, ...tests.map((test) => test.memoryKb)) : '',
+    ]
+      .map(csvField)
+      .join(',');
+  });
+  return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+}

@@ -1,0 +1,173 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BatchRequestSchema, BatchResultsSchema, BatchSchema } from '@kiln/grading';
+import Type from 'typebox';
+import { NotFoundApiError } from '../../errors.js';
+import { resultsCsv, summarize } from '../../grading/batches.js';
+import { openEventStream } from '../../grading/sse.js';
+import { IdempotencyHeadersSchema } from '../../idempotency.js';
+import { BadRequest, ErrorResponse, InternalError, SubmitErrors, Unavailable } from '../../schemas.js';
+
+const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', description: 'Batch id' }) });
+const NotFound = ErrorResponse('BATCH_NOT_FOUND: no such batch, or it has expired');
+const Batch = (description: string) => Type.Object(BatchSchema.properties, { description });
+const ReadErrors = { 400: BadRequest, 404: NotFound, 500: InternalError, 503: Unavailable };
+/** How often a batch's event stream looks at the batch again. */
+const BATCH_POLL_MS = 500;
+
+const notFound = (id: string) => new NotFoundApiError('BATCH_NOT_FOUND', 'batch', id);
+
+/**
+ * Batches: a whole class against the same tests, as one BullMQ flow (a parent job, one child submission per
+ * item). Mounted at /api/v1/batches.
+ */
+const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { batches, config } = fastify;
+
+  fastify.post(
+    '/',
+    {
+      bodyLimit: config.maxGradingBodyBytes,
+      schema: {
+        tags: ['grading'],
+        summary: 'Grade many programs against the same tests',
+        description:
+          'Queues one submission per item (`id` is yours, a student id say, unique within the batch) with the ' +
+          'shared tests, checker and limits, and answers 201 at once. Identical sources compile once. Follow ' +
+          'it with GET by id, its events, and its results (JSON or CSV).',
+        headers: IdempotencyHeadersSchema,
+        body: BatchRequestSchema,
+        response: {
+          201: Batch('The batch, just queued (or the first one with this Idempotency-Key)'),
+          ...SubmitErrors,
+          400: ErrorResponse(
+            'VALIDATION_ERROR, UNKNOWN_LANGUAGE, LIMIT_EXCEEDED, INVALID_JSON, DUPLICATE_ITEM_ID or INVALID_CALLBACK_URL',
+          ),
+          422: ErrorResponse('IDEMPOTENCY_KEY_REUSED: the key was used with another body'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const batch = await batches.create(request.body, request.headers['idempotency-key'], request.log);
+      return reply.code(201).send(batch);
+    },
+  );
+
+  fastify.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['grading'],
+        summary: 'Read a batch: counts by state and by verdict',
+        params: IdParamsSchema,
+        response: { 200: Batch('The batch'), ...ReadErrors },
+      },
+    },
+    async (request) => {
+      const batch = await batches.find(request.params.id);
+      if (!batch) throw notFound(request.params.id);
+      return batch;
+    },
+  );
+
+  fastify.get(
+    '/:id/results',
+    {
+      schema: {
+        tags: ['grading'],
+        summary: "Every item's state and grade, as JSON or CSV",
+        description:
+          'JSON by default; CSV (one row per item: id, submission_id, language, state, verdict, score, ' +
+          'max_score, passed, tests, time_ms_max, memory_kb_max) with `?format=csv` or `Accept: text/csv`.',
+        params: IdParamsSchema,
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Enum(['json', 'csv'] as const)) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(BatchResultsSchema.properties, { description: 'The results (CSV: text/csv)' }),
+          ...ReadErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const found = await batches.results(request.params.id);
+      if (!found) throw notFound(request.params.id);
+      const results = {
+        id: found.batch.id,
+        state: summarize(found.batch, found.results).state,
+        results: found.results,
+      };
+      const csv =
+        request.query.format === 'csv' ||
+        (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
+      if (!csv) return results;
+      return (
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="batch-${found.batch.id}.csv"`)
+          // A string with its own content type is sent as is, not through the JSON schema's serializer.
+          .send(resultsCsv(results) as never)
+      );
+    },
+  );
+
+  fastify.get(
+    '/:id/events',
+    {
+      schema: {
+        tags: ['grading'],
+        summary: 'Follow a batch (Server-Sent Events)',
+        description:
+          'A text/event-stream: a `progress` event with the batch (counts) whenever they change, then one ' +
+          '`finished` event with the batch, and the stream ends.',
+        params: IdParamsSchema,
+        response: { 200: Type.String({ description: 'text/event-stream' }), ...ReadErrors },
+      },
+    },
+    async (request, reply) => {
+      let batch = await batches.find(request.params.id);
+      if (!batch) throw notFound(request.params.id);
+      const stream = openEventStream(request, reply);
+      try {
+        let last = '';
+        while (batch && !stream.signal.aborted) {
+          if (batch.state === 'finished') {
+            stream.send('finished', batch);
+            break;
+          }
+          const shown = JSON.stringify(batch.states);
+          if (shown !== last) stream.send('progress', batch);
+          last = shown;
+          await new Promise((resolve) => setTimeout(resolve, BATCH_POLL_MS));
+          batch = await batches.find(request.params.id);
+        }
+      } catch (err) {
+        request.log.warn({ err, batchId: request.params.id }, 'batch event stream failed');
+      } finally {
+        stream.end();
+      }
+    },
+  );
+
+  fastify.post(
+    '/:id/rejudge',
+    {
+      schema: {
+        tags: ['grading'],
+        summary: 'Judge again the items that ended in internal_error',
+        description:
+          "Items Kiln could not judge (verdict internal_error: an executor lost, say; never a program's own " +
+          'failure) are queued again; the batch answers as running until they finish.',
+        params: IdParamsSchema,
+        response: { 200: Batch('The batch after queueing the re-judging'), ...ReadErrors },
+      },
+    },
+    async (request) => {
+      const batch = await batches.rejudge(request.params.id, request.log);
+      if (!batch) throw notFound(request.params.id);
+      return batch;
+    },
+  );
+};
+
+export default batchRoutes;
