@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { BATCH_QUEUE, submissionQueueName } from '@kiln/grading';
 import { LANGUAGES, type Language, QUEUE_PREFIX, queueName } from '@kiln/protocol';
+import { startWebhookWorker } from '@kiln/webhooks';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -12,6 +13,7 @@ import { createBatchProcessor } from './grading/batch.js';
 import { createSubmissionProcessor } from './grading/processor.js';
 import { Presence } from './presence.js';
 import { createProcessor } from './processor.js';
+import { createNotifier, readWebhookSecret } from './webhooks.js';
 
 export async function startWorker(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(env);
@@ -49,9 +51,11 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   }
   presence = new Presence(connection, pools, log);
   const published = presence;
+  const notifier = createNotifier(connection, config);
+  const { notify } = notifier;
   await Promise.all(LANGUAGES.map((language) => pools[language].start(config.resolveIntervalMs)));
   for (const language of LANGUAGES) {
-    const worker = new Worker(queueName(language), createProcessor(pools[language], config, log), {
+    const worker = new Worker(queueName(language), createProcessor(pools[language], config, log, notify), {
       connection,
       prefix: QUEUE_PREFIX,
       concurrency: Math.max(1, pools[language].slots),
@@ -63,7 +67,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     workers[language] = worker;
     const grader = new Worker(
       submissionQueueName(language),
-      createSubmissionProcessor(pools[language], config, log),
+      createSubmissionProcessor(pools[language], config, log, notify),
       { connection, prefix: QUEUE_PREFIX, concurrency: gradingConcurrency(language) },
     );
     grader.on('error', (err) => log.error({ language, err }, 'grading worker error'));
@@ -72,14 +76,36 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     );
     graders[language] = grader;
   }
-  const batches = new Worker(BATCH_QUEUE, createBatchProcessor(log), {
+  const batches = new Worker(BATCH_QUEUE, createBatchProcessor(log, notify), {
     connection,
     prefix: QUEUE_PREFIX,
     concurrency: config.batchConcurrency,
   });
   batches.on('error', (err) => log.error({ err }, 'batch worker error'));
   batches.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message }, 'batch attempt failed'));
-  const consumers = [...Object.values(workers), ...Object.values(graders), batches];
+  // Webhook deliveries: signed, retried with backoff. Without a secret they wait in their queue.
+  const secret = readWebhookSecret(config);
+  const webhooks = secret
+    ? startWebhookWorker({
+        connection,
+        secret,
+        log,
+        timeoutMs: config.webhookTimeoutMs,
+        allowPrivate: config.webhookAllowPrivate,
+      })
+    : undefined;
+  if (!webhooks) {
+    log.warn(
+      { secretFile: config.webhookSecretFile },
+      'no webhook secret (KILN_WEBHOOK_SECRET or its file): callback deliveries stay queued until one is set',
+    );
+  }
+  const consumers = [
+    ...Object.values(workers),
+    ...Object.values(graders),
+    batches,
+    ...(webhooks ? [webhooks] : []),
+  ];
   published.start();
 
   const health = createServer((_req, res) => {
@@ -104,6 +130,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       await Promise.all(consumers.map((worker) => worker.close(true)));
       for (const pool of Object.values(pools)) pool.close();
       await published.stop();
+      await notifier.queue.close();
       health.close();
       await connection.quit().catch(() => connection.disconnect());
     })());

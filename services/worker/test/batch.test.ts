@@ -7,7 +7,7 @@ import { type BatchSummary, createBatchProcessor } from '../src/grading/batch.js
 function parent(total: number, values: Record<string, unknown>, failures: Record<string, string> = {}) {
   const job = {
     id: 'b1',
-    data: { id: 'b1', total, createdAt: 1 } satisfies BatchJob,
+    data: { id: 'b1', total, createdAt: 1, items: [] } satisfies BatchJob,
     getChildrenValues: async () => values,
     getIgnoredChildrenFailures: async () => failures,
   };

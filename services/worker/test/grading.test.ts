@@ -127,7 +127,12 @@ describe('grading with a real Redis and a real python agent', () => {
     const tree = await flows.add({
       name: BATCH_JOB_NAME,
       queueName: BATCH_QUEUE,
-      data: { id: batchId, total: items.length, createdAt: Date.now() } satisfies BatchJob,
+      data: {
+        id: batchId,
+        total: items.length,
+        createdAt: Date.now(),
+        items: items.map(([id]) => ({ id, language: 'python' as const })),
+      } satisfies BatchJob,
       opts: { jobId: batchId },
       children: items.map(([itemId, code]) => ({
         name: SUBMISSION_JOB_NAME,

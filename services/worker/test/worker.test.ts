@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   type ExecutionJob,
@@ -9,12 +11,14 @@ import {
   queueName,
 } from '@kiln/protocol';
 import { freePort, startRedis } from '@kiln/testing';
+import { verifySignature } from '@kiln/webhooks';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '../../../executors/agent/test/support/agent.js';
 import { startWorker } from '../src/main.js';
 
+const WEBHOOK_SECRET = `webhook-secret-${randomUUID()}`;
 const limits = { timeMs: 5_000, cpuTimeMs: 3_000, memoryMb: 128, outputKb: 64 };
 
 describe('worker with a real Redis and a real python agent', () => {
@@ -48,6 +52,9 @@ describe('worker with a real Redis and a real python agent', () => {
       KILN_EXECUTOR_CPP: '127.0.0.1:1',
       KILN_RESOLVE_INTERVAL_MS: '200',
       KILN_HEALTH_PORT: '0',
+      KILN_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      KILN_WEBHOOK_ALLOW_PRIVATE: 'true',
+      KILN_WEBHOOK_BACKOFF_MS: '100',
       LOG_LEVEL: process.env.DEBUG_LOG ?? 'error',
     });
     const connection = { url: redis.url };
@@ -64,11 +71,11 @@ describe('worker with a real Redis and a real python agent', () => {
     await redis?.stop();
   });
 
-  const submit = async (code: string, stdin = '') => {
+  const submit = async (code: string, stdin = '', callbackUrl?: string) => {
     const id = randomUUID();
     const job = await queue.add(
       'execute',
-      { id, language: 'python', code, stdin, limits },
+      { id, language: 'python', code, stdin, limits, ...(callbackUrl ? { callbackUrl } : {}) },
       {
         jobId: id,
         attempts: 3,
@@ -82,6 +89,45 @@ describe('worker with a real Redis and a real python agent', () => {
     const { id, job } = await submit('print(input()[::-1])', 'kiln');
     const result = await job.waitUntilFinished(events, 20_000);
     expect(result).toMatchObject({ id, language: 'python', status: 'ok', stdout: 'nlik\n', exitCode: 0 });
+  });
+
+  it('POSTs the signed result to the callbackUrl once the execution is final', async () => {
+    const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        // The first delivery attempt fails: the webhook queue retries it.
+        res.writeHead(received.length === 1 ? 503 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    try {
+      const { id, job } = await submit('print(input())', 'hook', `http://127.0.0.1:${port}/kiln`);
+      expect(await job.waitUntilFinished(events, 20_000)).toMatchObject({ status: 'ok', stdout: 'hook\n' });
+      await expect.poll(() => received.length, { timeout: 15_000 }).toBe(2);
+      const [first, second] = received;
+      expect(second!.headers['kiln-delivery']).toBe(first!.headers['kiln-delivery']);
+      expect(second!.headers['kiln-event']).toBe('execution.finished');
+      const valid = verifySignature({
+        secret: WEBHOOK_SECRET,
+        body: second!.body,
+        timestamp: second!.headers['kiln-timestamp'] as string,
+        signature: second!.headers['kiln-signature'] as string,
+      });
+      expect(valid).toBe(true);
+      expect(JSON.parse(second!.body)).toMatchObject({
+        id,
+        state: 'finished',
+        result: { id, status: 'ok', stdout: 'hook\n' },
+      });
+    } finally {
+      receiver.close();
+    }
   });
 
   it("completes a program's own failure as a normal result, without retrying", async () => {

@@ -2,6 +2,7 @@ import { type BatchJob, BatchJobSchema, VERDICTS, type Verdict } from '@kiln/gra
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import Compile from 'typebox/compile';
+import type { Notify } from '../webhooks.js';
 
 const validJob = Compile(BatchJobSchema);
 
@@ -26,7 +27,7 @@ function verdictOf(value: unknown): Verdict {
  * and with `removeDependencyOnFailure` it is simply missing. Both count as `internal_error`: that item was
  * not judged, and the counts must add up to the batch's total.
  */
-export function createBatchProcessor(log: Logger) {
+export function createBatchProcessor(log: Logger, notify?: Notify) {
   return async (job: Job<BatchJob, BatchSummary>): Promise<BatchSummary> => {
     if (!validJob.Check(job.data)) throw new UnrecoverableError(`job ${job.id} does not hold a valid batch`);
     const values: Record<string, unknown> = (await job.getChildrenValues()) ?? {};
@@ -43,6 +44,22 @@ export function createBatchProcessor(log: Logger) {
     const context = { batchId: job.data.id, total: summary.total, verdicts };
     if (seen !== job.data.total) log.warn({ ...context, seen }, 'batch children do not match its total');
     log.info(context, 'batch finished');
+    if (job.data.callbackUrl && notify) {
+      await notify({
+        url: job.data.callbackUrl,
+        event: 'batch.finished',
+        payload: {
+          id: job.data.id,
+          state: 'finished',
+          total: summary.total,
+          states: { queued: 0, running: 0, finished: summary.total },
+          verdicts,
+          createdAt: job.data.createdAt,
+          finishedAt: summary.finishedAt,
+        },
+        deliveryId: `batch-${job.data.id}`,
+      });
+    }
     return summary;
   };
 }

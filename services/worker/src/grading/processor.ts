@@ -7,6 +7,7 @@ import Compile from 'typebox/compile';
 import type { WorkerConfig } from '../config.js';
 import { ExecutorRefusedError } from '../errors.js';
 import type { ExecutorPool } from '../executors/pool.js';
+import type { Notify } from '../webhooks.js';
 
 const validJob = Compile(SubmissionJobSchema);
 
@@ -44,7 +45,12 @@ function runId(submissionId: string, index: number): string {
  * anyway, the tests that could not run being `internal_error`, so nothing accepted ends without a grade (and
  * a batch's parent never waits for a child that failed for good).
  */
-export function createSubmissionProcessor(pool: GradingPool, config: GradingConfig, log: Logger) {
+export function createSubmissionProcessor(
+  pool: GradingPool,
+  config: GradingConfig,
+  log: Logger,
+  notify?: Notify,
+) {
   return async (job: Job<SubmissionJob, Grade>): Promise<Grade> => {
     if (!isValid(job, pool.language)) {
       if (job.parentKey === undefined)
@@ -136,6 +142,20 @@ export function createSubmissionProcessor(pool: GradingPool, config: GradingConf
       },
       'submission graded',
     );
+    if (data.callbackUrl && notify) {
+      await notify({
+        url: data.callbackUrl,
+        event: 'submission.finished',
+        payload: {
+          id: data.id,
+          language: data.language,
+          state: 'finished',
+          progress: { done: total, total },
+          grade,
+        },
+        deliveryId: `submission-${data.id}`,
+      });
+    }
     return grade;
   };
 }
