@@ -56,6 +56,8 @@ export class Runner {
   private readonly cache: CompileCache;
   /** Per slot: whether the helper confirmed, after the last program, that no process of the uid is left. */
   private readonly processesGone = new Map<number, boolean>();
+  /** Compiles in progress by cache key: a second run of the same source waits for the first one's binary. */
+  private readonly compiling = new Map<string, Promise<unknown>>();
   /** Per slot: the runtime started ahead of the next run (a warm start), and the limits it was started with. */
   private readonly warm = new Map<number, { slot: Slot; program: StartedProgram; limits: string }>();
 
@@ -192,9 +194,32 @@ export class Runner {
     const key = CompileCache.key(this.toolchain.version, command, source);
     const binary = join(dir, stage.binaryFile);
     const started = Date.now();
+    // The same source in two slots at once (a batch's identical submissions) compiles once: the second
+    // waits for the first and takes its binary from the cache. (Checked and set with no await in between.)
+    const pending = this.compiling.get(key);
+    if (pending) await pending;
     if (this.withDirTaken(slot, dir, () => this.cache.copyOut(key, binary))) {
       return { status: 'ok', output: '', timeMs: Date.now() - started, cached: true };
     }
+    const compiled = this.compileFresh(key, command, slot, dir, signal);
+    const settled = compiled.catch(() => undefined);
+    this.compiling.set(key, settled);
+    try {
+      return await compiled;
+    } finally {
+      if (this.compiling.get(key) === settled) this.compiling.delete(key);
+    }
+  }
+
+  private async compileFresh(
+    key: string,
+    command: string[],
+    slot: Slot,
+    dir: string,
+    signal: AbortSignal,
+  ): Promise<CompileResult> {
+    const stage = this.toolchain.spec.compile!;
+    const binary = join(dir, stage.binaryFile);
     const outcome = await this.execute(slot, {
       ...this.sandboxOf(slot, dir),
       argv: [this.toolchain.resolve(command[0]!), ...command.slice(1)],

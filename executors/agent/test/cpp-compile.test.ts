@@ -48,6 +48,13 @@ describe('cpp: compile stage and compile cache', () => {
     expect(second.memoryKb).toBeGreaterThan(0);
   });
 
+  it('compiles the same source once when two slots get it at the same moment', async () => {
+    const source = hello(`twins ${Date.now()}`);
+    const twins = await Promise.all([agent.client.run(source), agent.client.run(source)]);
+    expect(twins.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(twins.map((r) => r.compile?.cached).sort()).toEqual([false, true]);
+  });
+
   it('compiles again when the source changed', async () => {
     const base = `changed ${Date.now()}`;
     const first = await agent.client.run(hello(base));
