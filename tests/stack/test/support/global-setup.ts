@@ -22,6 +22,9 @@ export async function setup(project: TestProject) {
   const name = `kiln-test-${randomBytes(4).toString('hex')}`;
   environment = await new DockerComposeEnvironment(root, ['compose.yaml', 'compose.test.yaml'])
     .withProjectName(name)
+    // Two C++ submissions graded at once (the default is one per two executor slots): a batch's identical
+    // sources then reach the compile stage together, which is what its compile-once promise is about.
+    .withEnvironment({ KILN_GRADING_CONCURRENCY: '2' })
     .withBuild()
     .withWaitStrategy('secrets-1', Wait.forOneShotStartup())
     .withDefaultWaitStrategy(Wait.forHealthCheck())
