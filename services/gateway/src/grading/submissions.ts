@@ -237,19 +237,24 @@ export class SubmissionService {
   }
 
   async read(language: Language, id: string): Promise<Submission | undefined> {
-    const job = await redisCall(this.deps.redis, () => this.deps.queues[language].getJob(id));
-    if (!job) return undefined;
-    return submissionOf(job, await redisCall(this.deps.redis, () => job.getState()));
+    const found = await this.job(language, id);
+    return found && submissionOf(found.job, found.state);
   }
 
-  /** A queue's job (a batch item's submission, say) by id, with its state. */
+  /**
+   * A queue's job (a batch item's submission, say) by id, with its state. The state is read first: a job
+   * read first could complete before its state is read, and show as completed without its grade (read as
+   * internal_error). Read in this order, the state may be a step behind the job, never ahead of it.
+   */
   async job(
     language: Language,
     id: string,
   ): Promise<{ job: SubmissionHandle; state: JobState | 'unknown' } | undefined> {
-    const job = await redisCall(this.deps.redis, () => this.deps.queues[language].getJob(id));
-    if (!job) return undefined;
-    return { job, state: await redisCall(this.deps.redis, () => job.getState()) };
+    const queue = this.deps.queues[language];
+    const state = await redisCall(this.deps.redis, () => queue.getJobState(id));
+    if (state === 'unknown') return undefined;
+    const job = await redisCall(this.deps.redis, () => queue.getJob(id));
+    return job && { job, state };
   }
 
   queue(language: Language): SubmissionQueue {

@@ -1,4 +1,14 @@
 import {
+  BATCH_QUEUE,
+  type BatchJob,
+  type Grade,
+  gradeSubmission,
+  type SubmissionJob,
+  SubmissionJobSchema,
+  submissionQueueName,
+  type TestCase,
+} from '@kiln/grading';
+import {
   type ExecutionJob,
   type ExecutionResult,
   type Language,
@@ -7,9 +17,10 @@ import {
   queueName,
 } from '@kiln/protocol';
 import { startRedis, type TestRedis } from '@kiln/testing';
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import Compile from 'typebox/compile';
 import { afterAll, beforeAll } from 'vitest';
 import app, { appOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
@@ -57,7 +68,15 @@ export async function fakeWorker(
   language: Language,
   handle: (job: Job<ExecutionJob>) => Promise<unknown>,
 ): Promise<Worker> {
-  const worker = new Worker(queueName(language), handle, {
+  return startWorker(redis, queueName(language), handle);
+}
+
+async function startWorker<T>(
+  redis: TestRedis,
+  queue: string,
+  handle: (job: Job<T>) => Promise<unknown>,
+): Promise<Worker> {
+  const worker = new Worker(queue, handle, {
     connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null },
     prefix: QUEUE_PREFIX,
   });
@@ -68,7 +87,7 @@ export async function fakeWorker(
 
 /** A canned result for a job: a successful run unless overridden. */
 export function cannedResult(
-  job: Job<ExecutionJob>,
+  job: { data: Pick<ExecutionJob, 'id' | 'language'> },
   overrides: Partial<ExecutionResult> = {},
 ): ExecutionResult {
   return {
@@ -86,6 +105,94 @@ export function cannedResult(
     memoryKb: 8192,
     ...overrides,
   };
+}
+
+/**
+ * How a fake grading worker runs one test: the fields of its ExecutionResult that differ from a successful
+ * canned run, or undefined for a test that never ran (Kiln's fault: internal_error).
+ */
+export type FakeRun = (
+  test: TestCase,
+  index: number,
+  job: Job<SubmissionJob>,
+) => Partial<ExecutionResult> | undefined;
+
+export interface FakeGradingOptions {
+  /** By default every run prints the expected output (accepted). */
+  run?: FakeRun;
+  /** Awaited when a job becomes active, before any test runs: a gate to hold the job in `running`. */
+  started?: (job: Job<SubmissionJob>) => Promise<void>;
+  /** A pause before each test "runs", so that progress events are spread out. */
+  stepMs?: number;
+}
+
+const isSubmissionJob = Compile(SubmissionJobSchema);
+
+/**
+ * A test double of services/worker's submission processor on `submissions-<language>`: refuses job data the
+ * real one would refuse, "runs" the tests one by one, reports progress ({ done, total }) after each, and
+ * returns the grade the real, pure gradeSubmission gives the canned results.
+ */
+export async function fakeGradingWorker(
+  redis: TestRedis,
+  language: Language,
+  options: FakeGradingOptions = {},
+): Promise<Worker> {
+  const run: FakeRun = options.run ?? ((test) => ({ stdout: test.expected }));
+  return startWorker<SubmissionJob>(redis, submissionQueueName(language), async (job): Promise<Grade> => {
+    if (!isSubmissionJob.Check(job.data) || job.data.language !== language)
+      throw new UnrecoverableError(`job ${job.id} does not hold a valid ${language} submission`);
+    await options.started?.(job);
+    const { tests, id } = job.data;
+    const results: Array<ExecutionResult | undefined> = [];
+    for (const [index, test] of tests.entries()) {
+      if (options.stepMs) await new Promise((resolve) => setTimeout(resolve, options.stepMs));
+      const overrides = run(test, index, job);
+      results.push(overrides && cannedResult({ data: { id: `${id}:${index}`, language } }, overrides));
+      await job.updateProgress({ done: index + 1, total: tests.length });
+    }
+    return gradeSubmission(job.data, results);
+  });
+}
+
+/** What the fake `batches` worker returns for a batch's parent job, as services/worker's does. */
+export interface FakeBatchSummary {
+  total: number;
+  verdicts: Record<string, number>;
+}
+
+/**
+ * A test double of the `batches` processor: once every child is done, counts their verdicts, a child that
+ * failed for good (an ignored failure) as internal_error.
+ */
+export async function fakeBatchWorker(redis: TestRedis): Promise<Worker> {
+  return startWorker<BatchJob>(redis, BATCH_QUEUE, async (job): Promise<FakeBatchSummary> => {
+    const grades = Object.values(await job.getChildrenValues<Grade>());
+    const failed = Object.keys(await job.getIgnoredChildrenFailures()).length;
+    const verdicts: Record<string, number> = {};
+    for (const grade of grades) verdicts[grade.verdict] = (verdicts[grade.verdict] ?? 0) + 1;
+    if (failed > 0) verdicts.internal_error = (verdicts.internal_error ?? 0) + failed;
+    return { total: grades.length + failed, verdicts };
+  });
+}
+
+/** A promise the test resolves by hand: `wait` for workers to hold on, `release` to let them go. */
+export function gate(): { wait: () => Promise<void>; release: () => void } {
+  let release = () => {};
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { wait: () => opened, release };
+}
+
+/** Call `read` until `done` holds of its answer (or about 10 s pass); returns the last answer. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let tries = 0; tries < 200 && !done(value); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
 }
 
 /** Writes a presence entry as the workers do: one hash field per executor replica. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BatchRequestSchema, BatchResultsSchema, BatchSchema } from '@kiln/grading';
 import Type from 'typebox';
@@ -21,7 +22,7 @@ const notFound = (id: string) => new NotFoundApiError('BATCH_NOT_FOUND', 'batch'
  * item). Mounted at /api/v1/batches.
  */
 const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { batches, config } = fastify;
+  const { batches, submissions, config } = fastify;
 
   fastify.post(
     '/',
@@ -128,9 +129,12 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       let batch = await batches.find(request.params.id);
       if (!batch) throw notFound(request.params.id);
       const stream = openEventStream(request, reply);
+      // The client leaving or the gateway shutting down ends the stream: a batch may run for hours, and an
+      // open stream would otherwise hold the shutdown until it finishes.
+      const stop = AbortSignal.any([stream.signal, submissions.closingSignal]);
       try {
         let last = '';
-        while (batch && !stream.signal.aborted) {
+        while (batch && !stop.aborted) {
           if (batch.state === 'finished') {
             stream.send('finished', batch);
             break;
@@ -138,7 +142,8 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           const shown = JSON.stringify(batch.states);
           if (shown !== last) stream.send('progress', batch);
           last = shown;
-          await new Promise((resolve) => setTimeout(resolve, BATCH_POLL_MS));
+          await sleep(BATCH_POLL_MS, undefined, { signal: stop }).catch(() => undefined);
+          if (stop.aborted) break;
           batch = await batches.find(request.params.id);
         }
       } catch (err) {

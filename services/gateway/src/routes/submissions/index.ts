@@ -109,7 +109,8 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const submission = await submissions.find(request.params.id);
       if (!submission) throw new NotFoundApiError('SUBMISSION_NOT_FOUND', 'submission', request.params.id);
       const stream = openEventStream(request, reply);
-      stream.send('progress', submission.progress);
+      // A submission that has already finished gets its `finished` event alone, as a batch does.
+      if (submission.state !== 'finished') stream.send('progress', submission.progress);
       try {
         const final = await submissions.follow(
           submission,
