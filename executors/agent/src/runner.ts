@@ -56,6 +56,11 @@ export class Runner {
   private readonly cache: CompileCache;
   /** Per slot: whether the helper confirmed, after the last program, that no process of the uid is left. */
   private readonly processesGone = new Map<number, boolean>();
+  /**
+   * Diagnostics of sources that did not compile, by cache key (bounded like the binary cache): a compile
+   * error is as deterministic as a binary, so a batch's identical broken sources compile once too.
+   */
+  private readonly compileErrors = new Map<string, CompileResult>();
   /** Compiles in progress by cache key: a second run of the same source waits for the first one's binary. */
   private readonly compiling = new Map<string, Promise<unknown>>();
   /** Per slot: the runtime started ahead of the next run (a warm start), and the limits it was started with. */
@@ -201,7 +206,19 @@ export class Runner {
     if (this.withDirTaken(slot, dir, () => this.cache.copyOut(key, binary))) {
       return { status: 'ok', output: '', timeMs: Date.now() - started, cached: true };
     }
-    const compiled = this.compileFresh(key, command, slot, dir, signal);
+    const failed = this.compileErrors.get(key);
+    if (failed) return { ...failed, timeMs: 0, cached: true };
+    const compiled = this.compileFresh(key, command, slot, dir, signal).then((result) => {
+      // Only the compiler's own verdict: a time or memory limit may depend on the machine's load.
+      if (result.status === 'compile_error' && this.config.cacheEntries > 0) {
+        this.compileErrors.delete(key);
+        this.compileErrors.set(key, result);
+        while (this.compileErrors.size > this.config.cacheEntries) {
+          this.compileErrors.delete(this.compileErrors.keys().next().value!);
+        }
+      }
+      return result;
+    });
     const settled = compiled.catch(() => undefined);
     this.compiling.set(key, settled);
     try {

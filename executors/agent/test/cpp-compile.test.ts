@@ -64,12 +64,14 @@ describe('cpp: compile stage and compile cache', () => {
     expect(changed).toMatchObject({ status: 'ok', stdout: `${base}!\n` });
   });
 
-  it('does not cache a failed compile', async () => {
-    const source = 'int main() { return nope; }\n';
+  it('remembers a compile error: the same broken source gets the same diagnostics without compiling', async () => {
+    const source = `int main() { return nope_${Date.now()}; }\n`;
     const first = await agent.client.run(source);
     const second = await agent.client.run(source);
     expect(first.compile).toMatchObject({ status: 'compile_error', cached: false });
-    expect(second.compile).toMatchObject({ status: 'compile_error', cached: false });
+    expect(first.compile?.output).toMatch(/nope_\d+/);
+    expect(second).toMatchObject({ status: 'compile_error', stdout: '' });
+    expect(second.compile).toEqual({ ...first.compile, timeMs: 0, cached: true });
   });
 
   it('gives every run of a cached binary its own stdin and a clean work dir', async () => {
