@@ -6,14 +6,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { bareRun } from './agent-client.ts';
+import { composeCommand, freePort, ROOT } from './compose.ts';
 import { ms, summary, table, timed } from './stats.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.KILN_BENCH_ITERATIONS ?? 200);
 const DOCKER_ROUNDS = Math.max(8, Math.round(ROUNDS / 10));
 const PROJECT = `kiln-bench-${process.pid}`;
@@ -45,20 +43,7 @@ const DOCKER_RUN: Record<Language, string> = {
   cpp: 'printf "%s" "$CODE" > /tmp/main.cpp && g++ -std=c++20 -O2 -I/opt/kiln/pch -o /tmp/main /tmp/main.cpp && exec /tmp/main',
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-const compose = (environment: NodeJS.ProcessEnv, ...args: string[]) =>
-  execFileSync('docker', ['compose', '-p', PROJECT, ...args], {
-    cwd: ROOT,
-    env: environment,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+const compose = composeCommand(PROJECT);
 
 async function kiln(url: string, language: Language): Promise<void> {
   const response = await fetch(`${url}/api/v1/executions`, {
