@@ -12,6 +12,8 @@ export interface ExecutionRequest {
   code: string;
   stdin?: string;
   limits?: LimitsRequest;
+  /** POSTed a signed copy of the finished execution (webhooks). */
+  callbackUrl?: string;
 }
 
 export type ExecutionState = 'queued' | 'running' | 'finished';

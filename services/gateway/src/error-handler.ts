@@ -22,6 +22,14 @@ function where(context: string | undefined, instancePath: string): string {
   return [context ?? 'request', ...instancePath.split('/').filter(Boolean)].join('.');
 }
 
+/** The value at a JSON pointer into the body (only for messages). */
+function valueAt(body: unknown, pointer: string): unknown {
+  let value = body;
+  for (const key of pointer.split('/').filter(Boolean))
+    value = (value as Record<string, unknown> | undefined)?.[key];
+  return value;
+}
+
 /** One sentence naming the field at fault, from the first error of the schema check that matters. */
 function describeValidation(err: FastifyError, request: FastifyRequest): ApiError {
   const context = err.validationContext;
@@ -30,8 +38,9 @@ function describeValidation(err: FastifyError, request: FastifyRequest): ApiErro
   const first = errors[0];
   if (!first) return new ValidationError(err.message);
   const path = where(context, first.instancePath);
-  if (context === 'body' && first.instancePath === '/language' && first.keyword === 'enum') {
-    return new UnknownLanguageError((request.body as { language?: unknown }).language);
+  // `language` at the top (executions, submissions) or in an item (batches: /submissions/3/language).
+  if (context === 'body' && /(^|\/)language$/.test(first.instancePath) && first.keyword === 'enum') {
+    return new UnknownLanguageError(valueAt(request.body, first.instancePath));
   }
   if (first.keyword === 'additionalProperties') {
     const names = (first.params as { additionalProperties?: string[]; additionalProperty?: string })

@@ -81,8 +81,9 @@ export class QueueFullError extends ApiError {
   constructor(
     language: string,
     readonly retryAfterSeconds: number,
+    what = 'executions',
   ) {
-    super(429, 'QUEUE_FULL', `Too many ${language} executions are waiting; retry in ${retryAfterSeconds} s`);
+    super(429, 'QUEUE_FULL', `Too many ${language} ${what} are waiting; retry in ${retryAfterSeconds} s`);
     this.name = 'QueueFullError';
     Object.setPrototypeOf(this, QueueFullError.prototype);
   }

@@ -185,6 +185,19 @@ describe('POST /api/v1/batches', () => {
     expect(await app.submissions.queue('python').count()).toBe(0);
   });
 
+  it("refuses an item's unknown language with 400 UNKNOWN_LANGUAGE and the known list", async () => {
+    const app = await start();
+    const res = await create(app, {
+      tests: TESTS,
+      submissions: [ITEMS[0], { id: 'kim', language: 'cobol', code: 'x' }],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual(
+      error('UNKNOWN_LANGUAGE', 'Unknown language "cobol"; known languages: python, javascript, cpp'),
+    );
+    expect(await batchQueue().count()).toBe(0);
+  });
+
   it('refuses with 429 a batch its language queue cannot take whole, queueing nothing', async () => {
     const app = await start({ KILN_MAX_QUEUE_DEPTH: '2' });
     const items = ['a', 'b', 'c'].map((id) => ({ id, language: 'python', code: 'right' }));
@@ -299,6 +312,13 @@ describe('GET /api/v1/batches/:id and its results', () => {
     const { id } = (await create(app, { tests: TESTS, submissions: ITEMS })).json();
     await untilFinished(app, id);
 
+    // An item's submission id, as the results list it, reads back as a submission.
+    expect(await get(app, `/api/v1/submissions/${id}.mia.k@school`)).toMatchObject({
+      id: `${id}.mia.k@school`,
+      language: 'javascript',
+      state: 'finished',
+      grade: ACCEPTED,
+    });
     expect(await get(app, `/api/v1/batches/${id}/results`)).toEqual({
       id,
       state: 'finished',

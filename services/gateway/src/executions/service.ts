@@ -150,8 +150,11 @@ export class ExecutionService {
   }
 
   private async read(language: Language, id: string): Promise<Execution | undefined> {
-    const job = await redisCall(this.deps.redis, () => this.deps.queues[language].getJob(id));
-    if (!job) return undefined;
-    return executionOf(job, await redisCall(this.deps.redis, () => job.getState()));
+    const queue = this.deps.queues[language];
+    // The state first: read after the job, a job completing in between would look finished without its value.
+    const state = await redisCall(this.deps.redis, () => queue.getJobState(id));
+    if (state === 'unknown') return undefined;
+    const job = await redisCall(this.deps.redis, () => queue.getJob(id));
+    return job && executionOf(job, state);
   }
 }

@@ -141,7 +141,8 @@ export class SubmissionService {
     const depth = await redisCall(redis, () =>
       queues[language].getJobCountByTypes('waiting', 'prioritized', 'delayed'),
     );
-    if (depth + adding > config.maxQueueDepth) throw new QueueFullError(language, GRADING_RETRY_AFTER_S);
+    if (depth + adding > config.maxQueueDepth)
+      throw new QueueFullError(language, GRADING_RETRY_AFTER_S, 'submissions');
   }
 
   async submit(

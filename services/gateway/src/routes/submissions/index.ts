@@ -18,7 +18,14 @@ const WaitQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', description: 'Submission id' }) });
+const IdParamsSchema = Type.Object({
+  id: Type.String({
+    // A submission's UUID, or a batch item's `<batch UUID>.<item id>` (as batch results list it).
+    pattern:
+      '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.[A-Za-z0-9._@-]{1,200})?$',
+    description: 'Submission id: a UUID, or `<batch id>.<item id>` for a batch item',
+  }),
+});
 const NotFound = ErrorResponse('SUBMISSION_NOT_FOUND: no such submission, or it has expired');
 const Submission = (description: string) => Type.Object(SubmissionSchema.properties, { description });
 
