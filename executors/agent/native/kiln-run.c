@@ -130,6 +130,20 @@ static void restrict_writes(const char *dir) {
   close(ruleset);
 }
 
+/* Mark every fd from `low` up close-on-exec. CLOSE_RANGE_CLOEXEC does it in one call; kernels and gVisor
+   without that flag (EINVAL, ENOSYS) get each open fd marked from /proc/self/fd. */
+static void cloexec_from(int low) {
+  if (syscall(SYS_close_range, low, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  if (errno != EINVAL && errno != ENOSYS) child_die("close_range");
+  DIR *fds = opendir("/proc/self/fd");
+  if (!fds) child_die("opendir /proc/self/fd");
+  for (struct dirent *entry; (entry = readdir(fds));) {
+    int fd = atoi(entry->d_name);
+    if (fd >= low && fd != dirfd(fds) && fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) child_die("fcntl FD_CLOEXEC");
+  }
+  closedir(fds);
+}
+
 static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
   /* A new session, so a program cannot signal the agent's process group by pid 0. */
   if (setsid() < 0) child_die("setsid");
@@ -150,7 +164,7 @@ static void become_child(uid_t uid, gid_t gid, const char *dir, char **argv) {
   umask(077);
   /* Nothing the agent or this helper holds open may reach the program: only stdin, stdout, stderr. Marked
      close-on-exec rather than closed, so fd 3 can still report a failing execvp. */
-  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_die("close_range");
+  cloexec_from(3);
   /* The agent may take the work dir back (to add the source of a warm start) only once we are inside it. */
   dprintf(3, "exec\n");
   execvp(argv[0], argv);
