@@ -71,6 +71,22 @@ trap 'rm -rf "$TMP"' EXIT
 # is checked, not just `docker info`: a daemon whose binaries were removed still answers, but cannot
 # publish a port without docker-proxy.
 have_pkg docker.io || apt_install docker.io
+# gVisor for the optional compose.gvisor.yaml (its stack test runs when runsc is registered). Two runtimes:
+# `runsc`, and `runsc-hostnet` (--network=host: gVisor's own network stack off, Docker's network namespace
+# still isolating) for hosts like these CI machines, where runsc refuses Docker's network namespace.
+have_pkg runsc || apt_install runsc
+DAEMON_JSON=/etc/docker/daemon.json
+if ! grep -q runsc-hostnet "$DAEMON_JSON" 2>/dev/null; then
+  mkdir -p /etc/docker
+  node -e '
+    const fs = require("fs"); const file = process.argv[1];
+    const config = fs.existsSync(file) && fs.readFileSync(file, "utf8").trim() ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+    config.runtimes = { ...config.runtimes, runsc: { path: "/usr/bin/runsc" },
+      "runsc-hostnet": { path: "/usr/bin/runsc", runtimeArgs: ["--network=host"] } };
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + "\n");' "$DAEMON_JSON"
+  # A running daemon reloads its runtimes on SIGHUP.
+  pkill -HUP -x dockerd 2>/dev/null || true
+fi
 if ! docker info >/dev/null 2>&1 || [[ $(readlink "/proc/$(pgrep -xo dockerd || echo 0)/exe" 2>/dev/null) == *"(deleted)" ]]; then
   pkill -x dockerd 2>/dev/null && sleep 2 || true
   log "starting dockerd (log: $DOCKERD_LOG)"
