@@ -3,10 +3,12 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { registerErrorHandlers } from './error-handler.js';
+import accessPlugin from './plugins/app/access.js';
 import executionsPlugin from './plugins/app/executions.js';
 import gradingPlugin from './plugins/app/grading.js';
 import presencePlugin from './plugins/app/presence.js';
 import queuesPlugin from './plugins/app/queues.js';
+import rateLimitPlugin from './plugins/external/rate-limit.js';
 import swaggerPlugin from './plugins/external/swagger.js';
 import batchRoutes from './routes/batches/index.js';
 import executionRoutes from './routes/executions/index.js';
@@ -51,6 +53,9 @@ async function serviceApp(fastify: FastifyInstance, opts: AppOptions) {
 
   await fastify.register(swaggerPlugin);
   await fastify.register(queuesPlugin);
+  // Before the routes: access control attaches itself to each /api route as it is declared.
+  await fastify.register(rateLimitPlugin);
+  await fastify.register(accessPlugin);
   await fastify.register(presencePlugin);
   await fastify.register(executionsPlugin);
   await fastify.register(gradingPlugin);

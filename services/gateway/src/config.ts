@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { LIMIT_KEYS, type Limits } from '@kiln/protocol';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { openApiProblem, readApiKeys } from './access/config.js';
+import type { ApiKey } from './access/keys.js';
 
 /**
  * The gateway's configuration: the only place that reads process.env. The environment is parsed once against
@@ -15,6 +17,17 @@ const EnvSchema = Type.Object({
   KILN_REDIS_URL: Type.String({ pattern: '^rediss?://', description: 'redis://[:password@]host:port[/db]' }),
   KILN_REDIS_PASSWORD_FILE: Type.Optional(Type.String({ description: 'File holding the Redis password' })),
   KILN_HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
+  KILN_PUBLISHED_BIND: Type.Optional(
+    Type.String({ description: 'The host address compose publishes the gateway on (its KILN_BIND)' }),
+  ),
+  KILN_API_KEYS: Type.Optional(Type.String({ description: 'name:scopes[:per_minute]=<sha256 hex>, ...' })),
+  KILN_API_KEYS_FILE: Type.Optional(Type.String({ description: 'File of API key entries, one a line' })),
+  KILN_RATE_LIMIT_PER_MINUTE: int(
+    600,
+    0,
+    1_000_000,
+    'Requests per minute per API key without its own limit (per client address when open); 0: unlimited',
+  ),
   KILN_PORT: int(5000, 0, 65_535, 'HTTP port'),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   NODE_ENV: Type.String({ default: 'development' }),
@@ -76,6 +89,11 @@ export interface Config {
   /** Fastify's cap on a submission or batch body. */
   readonly maxGradingBodyBytes: number;
   readonly webhookAllowPrivate: boolean;
+  /** No keys: the API is open (allowed only where it is reachable from this machine alone). */
+  readonly apiKeys: readonly ApiKey[];
+  readonly rateLimitPerMinute: number;
+  /** The address compose publishes the gateway on, when it says (KILN_PUBLISHED_BIND). */
+  readonly publishedBind?: string;
 }
 
 export class ConfigError extends Error {
@@ -189,6 +207,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   const urlValid = !problems.some((problem) => problem.startsWith('KILN_REDIS_URL'));
   const redis = urlValid ? parseRedisUrl(valid, problems) : undefined;
   const limits = limitsFrom(valid, problems);
+  const apiKeys = readApiKeys(valid.KILN_API_KEYS, valid.KILN_API_KEYS_FILE, problems);
+  // A mistyped key entry is already reported; "no keys" on top of it would only mislead.
+  if (!problems.some((problem) => problem.startsWith('KILN_API_KEYS'))) {
+    const open = openApiProblem(apiKeys.length, valid.KILN_HOST, valid.KILN_PUBLISHED_BIND);
+    if (open) problems.push(open);
+  }
   if (problems.length > 0 || !redis) throw new ConfigError(problems);
   const maxCodeBytes = valid.KILN_MAX_CODE_KB * 1024;
   const maxStdinBytes = valid.KILN_MAX_STDIN_KB * 1024;
@@ -210,6 +234,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     maxQueueDepth: valid.KILN_MAX_QUEUE_DEPTH,
     maxGradingBodyBytes: valid.KILN_MAX_GRADING_BODY_KB * 1024,
     webhookAllowPrivate: valid.KILN_WEBHOOK_ALLOW_PRIVATE,
+    apiKeys: Object.freeze(apiKeys),
+    rateLimitPerMinute: valid.KILN_RATE_LIMIT_PER_MINUTE,
+    ...(valid.KILN_PUBLISHED_BIND ? { publishedBind: valid.KILN_PUBLISHED_BIND } : {}),
   });
 }
 

@@ -6,6 +6,8 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   QueueFullError,
+  RateLimitedError,
+  UnauthorizedError,
   UnknownLanguageError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -101,7 +103,9 @@ export function registerErrorHandlers(fastify: FastifyInstance): void {
       // A 5xx never reveals internals: the details are in the log above, under the request id.
       return reply.code(500).send({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } });
     }
-    if (apiError instanceof QueueFullError) reply.header('retry-after', String(apiError.retryAfterSeconds));
+    if (apiError instanceof QueueFullError || apiError instanceof RateLimitedError)
+      reply.header('retry-after', String(apiError.retryAfterSeconds));
+    if (apiError instanceof UnauthorizedError) reply.header('www-authenticate', apiError.challenge);
     return reply.code(apiError.statusCode).send(errorBody(apiError));
   });
 

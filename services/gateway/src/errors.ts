@@ -150,3 +150,49 @@ export class InvalidCallbackUrlError extends ApiError {
     Object.setPrototypeOf(this, InvalidCallbackUrlError.prototype);
   }
 }
+
+/** No API key, or one that matches no configured key: the caller is told how to send one, nothing more. */
+export class UnauthorizedError extends ApiError {
+  /** The WWW-Authenticate challenge (RFC 6750): the scheme, and `invalid_token` when the key was wrong. */
+  readonly challenge: string;
+
+  constructor(presented: boolean) {
+    super(
+      401,
+      'UNAUTHORIZED',
+      presented
+        ? 'The API key is not valid'
+        : 'An API key is required: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"',
+    );
+    this.challenge = presented ? 'Bearer realm="kiln", error="invalid_token"' : 'Bearer realm="kiln"';
+    this.name = 'UnauthorizedError';
+    Object.setPrototypeOf(this, UnauthorizedError.prototype);
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(keyName: string, scope: string, method: string, url: string) {
+    super(
+      403,
+      'FORBIDDEN',
+      `API key "${keyName}" lacks the "${scope}" scope, which ${method} ${url.split('?')[0]?.slice(0, 200)} needs`,
+    );
+    this.name = 'ForbiddenError';
+    Object.setPrototypeOf(this, ForbiddenError.prototype);
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  constructor(
+    readonly limitPerMinute: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      429,
+      'RATE_LIMITED',
+      `Rate limit of ${limitPerMinute} requests per minute reached; retry in ${retryAfterSeconds} s`,
+    );
+    this.name = 'RateLimitedError';
+    Object.setPrototypeOf(this, RateLimitedError.prototype);
+  }
+}

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.js';
 
-const REDIS = { KILN_REDIS_URL: 'redis://:s3cret@redis:6379' };
+// Published on localhost, as compose does by default: an API without keys may start there.
+const REDIS = { KILN_REDIS_URL: 'redis://:s3cret@redis:6379', KILN_PUBLISHED_BIND: '127.0.0.1' };
+const LOCAL = { KILN_PUBLISHED_BIND: '127.0.0.1' };
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -38,11 +40,15 @@ describe('parseConfig', () => {
       maxQueueDepth: 1000,
       maxGradingBodyBytes: 16 * 1024 * 1024,
       webhookAllowPrivate: false,
+      apiKeys: [],
+      rateLimitPerMinute: 600,
+      publishedBind: '127.0.0.1',
     });
   });
 
   it('reads overrides, treats empty variables as unset, and freezes the result', () => {
     const config = parseConfig({
+      ...LOCAL,
       KILN_REDIS_URL: 'rediss://kiln:pw@cache.internal:6380/2',
       KILN_PORT: '8080',
       KILN_MAX_TIME_MS: '',
@@ -67,6 +73,7 @@ describe('parseConfig', () => {
 
   it('reports every problem at once', () => {
     const env = {
+      ...LOCAL,
       KILN_PORT: 'http',
       LOG_LEVEL: 'loud',
       KILN_MAX_TIME_MS: '0',
@@ -94,13 +101,13 @@ describe('parseConfig', () => {
   });
 
   it('requires a Redis password in production, without ever echoing the URL', () => {
-    expect(problemsOf({ KILN_REDIS_URL: 'redis://redis:6379', NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ ...LOCAL, KILN_REDIS_URL: 'redis://redis:6379', NODE_ENV: 'production' })).toEqual([
       'a Redis password is required when NODE_ENV=production (KILN_REDIS_PASSWORD_FILE or the URL)',
     ]);
-    expect(problemsOf({ KILN_REDIS_URL: 'http://:hunter2@redis' })).toEqual([
+    expect(problemsOf({ ...LOCAL, KILN_REDIS_URL: 'http://:hunter2@redis' })).toEqual([
       'KILN_REDIS_URL must match pattern "^rediss?://"',
     ]);
-    expect(parseConfig({ KILN_REDIS_URL: 'redis://127.0.0.1:6399' }).redis).toEqual({
+    expect(parseConfig({ ...LOCAL, KILN_REDIS_URL: 'redis://127.0.0.1:6399' }).redis).toEqual({
       host: '127.0.0.1',
       port: 6399,
       db: 0,
@@ -112,6 +119,7 @@ describe('parseConfig', () => {
     const file = join(dir, 'redis_password');
     writeFileSync(file, 'from-the-file\n');
     const env = {
+      ...LOCAL,
       KILN_REDIS_URL: 'redis://:in-the-url@redis:6379',
       KILN_REDIS_PASSWORD_FILE: file,
       NODE_ENV: 'production',

@@ -101,31 +101,35 @@ describe('documentation', () => {
       })),
     );
     expect(routes.sort((a, b) => a.route.localeCompare(b.route))).toEqual([
-      { route: 'GET /api/v1/batches/{id}', codes: ['200', '400', '404', '500', '503'], tags: ['grading'] },
+      {
+        route: 'GET /api/v1/batches/{id}',
+        codes: ['200', '400', '404', '429', '500', '503'],
+        tags: ['grading'],
+      },
       {
         route: 'GET /api/v1/batches/{id}/events',
-        codes: ['200', '400', '404', '500', '503'],
+        codes: ['200', '400', '404', '429', '500', '503'],
         tags: ['grading'],
       },
       {
         route: 'GET /api/v1/batches/{id}/results',
-        codes: ['200', '400', '404', '500', '503'],
+        codes: ['200', '400', '404', '429', '500', '503'],
         tags: ['grading'],
       },
       {
         route: 'GET /api/v1/executions/{id}',
-        codes: ['200', '400', '404', '500', '503'],
+        codes: ['200', '400', '404', '429', '500', '503'],
         tags: ['executions'],
       },
-      { route: 'GET /api/v1/languages', codes: ['200', '500', '503'], tags: ['languages'] },
+      { route: 'GET /api/v1/languages', codes: ['200', '429', '500', '503'], tags: ['languages'] },
       {
         route: 'GET /api/v1/submissions/{id}',
-        codes: ['200', '400', '404', '500', '503'],
+        codes: ['200', '400', '404', '429', '500', '503'],
         tags: ['grading'],
       },
       {
         route: 'GET /api/v1/submissions/{id}/events',
-        codes: ['200', '400', '404', '500', '503'],
+        codes: ['200', '400', '404', '429', '500', '503'],
         tags: ['grading'],
       },
       { route: 'GET /health', codes: ['200'], tags: ['health'] },
@@ -143,7 +147,7 @@ describe('documentation', () => {
       },
       {
         route: 'POST /api/v1/batches/{id}/rejudge',
-        codes: ['200', '400', '404', '500', '503'],
+        codes: ['200', '400', '404', '429', '500', '503'],
         tags: ['grading'],
       },
       {

@@ -25,12 +25,15 @@ import { afterAll, beforeAll } from 'vitest';
 import app, { appOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 
-/** Builds the gateway exactly as server.ts does (minus logging and listening) against the test Redis. */
+/**
+ * Builds the gateway exactly as server.ts does (minus logging and listening) against the test Redis. It is
+ * never reachable from another machine (inject, or a loopback port), which an API without keys requires.
+ */
 export async function buildGateway(
   redis: TestRedis,
   env: Record<string, string> = {},
 ): Promise<FastifyInstance> {
-  const config = parseConfig({ KILN_REDIS_URL: redis.url, ...env });
+  const config = parseConfig({ KILN_REDIS_URL: redis.url, KILN_HOST: '127.0.0.1', ...env });
   const gateway = Fastify({ ...appOptions(config), logger: false });
   await gateway.register(app, { config });
   await gateway.ready();

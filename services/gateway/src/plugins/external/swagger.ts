@@ -36,6 +36,13 @@ async function swaggerPlugin(fastify: FastifyInstance) {
         { name: 'legacy', description: 'The original API, kept for its clients' },
         { name: 'meta', description: 'This document' },
       ],
+      // Referenced by the /api routes when API keys are configured (see the README, "Access control").
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
     },
   });
   await fastify.register(swaggerUi, { routePrefix: '/docs' });
