@@ -132,10 +132,10 @@ const baselines = new Map<
   { bare: Awaited<ReturnType<typeof load>>; docker: Awaited<ReturnType<typeof load>> }
 >();
 const rows: string[][] = [];
-let env: NodeJS.ProcessEnv = { ...process.env, KILN_PORT: String(port) };
+let env: NodeJS.ProcessEnv = { ...process.env, KILN_PORT: String(port), KILN_RATE_LIMIT_PER_MINUTE: '0' };
 try {
   for (const config of CONFIGS) {
-    env = { ...process.env, KILN_PORT: String(port), ...config.env };
+    env = { ...process.env, KILN_PORT: String(port), KILN_RATE_LIMIT_PER_MINUTE: '0', ...config.env };
     compose(env, 'up', '--build', '--wait', '--quiet-pull');
     for (const language of Object.keys(HELLO) as Language[]) {
       // Warm the compile cache and the connections; a recreated gateway first drops the old keep-alive ones.

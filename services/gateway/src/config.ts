@@ -23,7 +23,7 @@ const EnvSchema = Type.Object({
   KILN_API_KEYS: Type.Optional(Type.String({ description: 'name:scopes[:per_minute]=<sha256 hex>, ...' })),
   KILN_API_KEYS_FILE: Type.Optional(Type.String({ description: 'File of API key entries, one a line' })),
   KILN_RATE_LIMIT_PER_MINUTE: int(
-    600,
+    6000,
     0,
     1_000_000,
     'Requests per minute per API key without its own limit (per client address when open); 0: unlimited',

@@ -92,8 +92,8 @@ describe('API keys', () => {
     ]);
   });
 
-  it('reads KILN_RATE_LIMIT_PER_MINUTE (600 by default, 0 for none)', () => {
-    expect(parseConfig(LOCAL).rateLimitPerMinute).toBe(600);
+  it('reads KILN_RATE_LIMIT_PER_MINUTE (6000 by default, 0 for none)', () => {
+    expect(parseConfig(LOCAL).rateLimitPerMinute).toBe(6000);
     expect(parseConfig({ ...LOCAL, KILN_RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
     expect(problemsOf({ ...LOCAL, KILN_RATE_LIMIT_PER_MINUTE: '-1' })).toEqual([
       'KILN_RATE_LIMIT_PER_MINUTE must be >= 0, got "-1"',

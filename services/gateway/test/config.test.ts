@@ -41,7 +41,7 @@ describe('parseConfig', () => {
       maxGradingBodyBytes: 16 * 1024 * 1024,
       webhookAllowPrivate: false,
       apiKeys: [],
-      rateLimitPerMinute: 600,
+      rateLimitPerMinute: 6000,
       publishedBind: '127.0.0.1',
     });
   });
