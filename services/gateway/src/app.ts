@@ -1,8 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
-import { registerErrorHandlers } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandlers } from './error-handler.js';
+import { InvalidJsonError } from './errors.js';
 import accessPlugin from './plugins/app/access.js';
 import executionsPlugin from './plugins/app/executions.js';
 import gradingPlugin from './plugins/app/grading.js';
@@ -34,7 +36,12 @@ export function appOptions(config: Config): FastifyServerOptions {
     // Validation runs through TypeBox (below), which never strips or coerces a body. Should anything still
     // compile with Fastify's ajv, it must not strip unknown fields either: they are rejected, never ignored.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
-    routerOptions: { ignoreTrailingSlash: true },
+    // A batch item reads back as a submission `<batch UUID>.<item id>`, the item id up to 200 characters, each
+    // of which a client may percent-encode: Fastify's default of 100 would refuse the longer ones.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // What Fastify and Node refuse before any route runs answers in the API's error shape too.
+    frameworkErrors,
+    clientErrorHandler,
     // A request still arriving on a busy keep-alive socket while draining is served (its wait is already cut
     // short, so it gets a 202) rather than given Fastify's closing 503, whose body is not the API's error shape.
     return503OnClosing: false,
@@ -49,6 +56,14 @@ async function serviceApp(fastify: FastifyInstance, opts: AppOptions) {
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Only JSON bodies: a text/plain body would otherwise reach validation as a string.
   fastify.removeContentTypeParser('text/plain');
+  // JSON is UTF-8 (RFC 8259). Fastify's parser would decode invalid bytes to U+FFFD and so run code the
+  // caller never sent; such a body is refused instead.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser<Buffer>('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (!isUtf8(body)) return done(new InvalidJsonError(), undefined);
+    parseJson(request, body.toString('utf8'), done);
+  });
   registerErrorHandlers(fastify);
 
   await fastify.register(swaggerPlugin);

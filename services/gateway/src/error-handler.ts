@@ -1,5 +1,7 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { LimitExceededError } from '@kiln/protocol';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiError,
   InvalidJsonError,
@@ -74,8 +76,12 @@ function toApiError(err: FastifyError, request: FastifyRequest): ApiError | unde
       return new PayloadTooLargeError('The request body', request.routeOptions.bodyLimit ?? 0);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new UnsupportedMediaTypeError();
+    case 'FST_ERR_BAD_URL':
+      return new ApiError(400, 'INVALID_URL', 'The URL path has a percent-escape that does not decode');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError(414, 'URL_TOO_LONG', 'A segment of the URL path is longer than any id');
   }
-  // Fastify's own 4xx (a bad Content-Length, a malformed URL) carry messages written for the caller.
+  // Fastify's other 4xx (a bad Content-Length, say) carry messages written for the caller.
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) return new ApiError(status, 'BAD_REQUEST', err.message);
   return undefined;
@@ -113,4 +119,44 @@ export function registerErrorHandlers(fastify: FastifyInstance): void {
     const err = new NotFoundError(request.method, request.url);
     return reply.code(404).send(errorBody(err));
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what it refuses before any route runs (a path that does not decode, a path
+ * segment past maxParamLength) skips setErrorHandler and would get Fastify's own body, not the API's.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const apiError = toApiError(err, request) ?? new ApiError(500, 'INTERNAL_ERROR', 'Internal server error');
+  const { code, message, statusCode } = apiError;
+  const summary = requestSummary(request);
+  if (statusCode >= 500) request.log.error({ err, request: summary }, 'request failed');
+  else request.log.info({ err: { code, message, statusCode }, request: summary }, 'request rejected');
+  return reply.code(statusCode).send(errorBody(apiError));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's parser refusing bytes that are not HTTP/1.1 (a bad request line,
+ * header or framing, headers too large). There is no request, so the answer is written on the socket, in the
+ * API's error shape, and the connection closed, as Node's own handler does.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const apiError =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError(431, 'HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time')
+        : new ApiError(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP/1.1');
+  this.log.debug({ err: { code: err.code, message: err.message } }, 'malformed HTTP request');
+  // As Node's own handler: no answer once a response on this socket has begun, which it would corrupt.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const body = JSON.stringify(errorBody(apiError));
+    socket.write(
+      `HTTP/1.1 ${apiError.statusCode} ${STATUS_CODES[apiError.statusCode]}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
