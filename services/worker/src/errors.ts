@@ -24,6 +24,19 @@ export class ExecutorRefusedError extends Error {
   }
 }
 
+/**
+ * The executor answered, but with `internal_error`: its sandbox could not run the program (setup failed, the
+ * helper died). Kiln's fault by that status's definition, never the program's, so it is retried like a lost run.
+ */
+export class ExecutorFailedError extends Error {
+  readonly code = 'EXECUTOR_FAILED';
+  constructor(address: string, runId: string) {
+    super(`executor ${address} could not run ${runId} (internal_error)`);
+    this.name = 'ExecutorFailedError';
+    Object.setPrototypeOf(this, ExecutorFailedError.prototype);
+  }
+}
+
 export class NoExecutorError extends Error {
   readonly code = 'NO_EXECUTOR';
   constructor(language: string, waitedMs: number) {

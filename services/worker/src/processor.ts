@@ -16,9 +16,10 @@ const validJob = Compile(ExecutionJobSchema);
 
 /**
  * The job processor of one language. A program's failure comes back as a result with its status and
- * completes the job. Infrastructure faults (replica lost, no free replica, replica refusing) are thrown so
- * BullMQ retries the job, on another replica where there is one; on the last attempt the job completes
- * with an `internal_error` result instead, so nothing accepted ends without a result.
+ * completes the job. Infrastructure faults (replica lost, no free replica, replica refusing, replica failing
+ * the run with `internal_error`) are thrown so BullMQ retries the job, on another replica where there is one;
+ * on the last attempt the job completes with an `internal_error` result instead, so nothing accepted ends
+ * without a result.
  */
 export function createProcessor(pool: ExecutorPool, config: WorkerConfig, log: Logger, notify?: Notify) {
   const finish = async (data: ExecutionJob, result: ExecutionResult): Promise<ExecutionResult> => {

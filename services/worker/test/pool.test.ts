@@ -4,6 +4,7 @@ import { freePort } from '@kiln/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { ExecutorFailedError } from '../src/errors.js';
 import { ExecutorPool } from '../src/executors/pool.js';
 
 // Two replicas behind one name, as Docker's DNS answers for a scaled service: two loopback addresses.
@@ -17,7 +18,10 @@ vi.mock('node:dns/promises', () => ({
 const limits: Limits = { timeMs: 1000, cpuTimeMs: 1000, memoryMb: 64, outputKb: 64 };
 const job = (id: string): ExecutionJob => ({ id, language: 'python', code: '', stdin: '', limits });
 
-/** A fake agent with two slots: answers each run at once, except runs named `hold-*`, kept until released. */
+/**
+ * A fake agent with two slots: answers each run at once, except runs named `hold-*`, kept until released, and
+ * `fail-*`, answered `internal_error` (the agent's sandbox could not run them).
+ */
 async function fakeAgent(host: string, port: number) {
   const server = new WebSocketServer({ host, port });
   const held: Array<() => void> = [];
@@ -26,8 +30,9 @@ async function fakeAgent(host: string, port: number) {
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; id: string };
       if (frame.type !== 'run') return;
+      const status = frame.id.startsWith('fail-') ? 'internal_error' : 'ok';
       const answer = () =>
-        ws.send(JSON.stringify({ type: 'result', ...emptyResult(frame.id, 'python', 'ok') }));
+        ws.send(JSON.stringify({ type: 'result', ...emptyResult(frame.id, 'python', status) }));
       if (frame.id.startsWith('hold-')) held.push(answer);
       else answer();
     });
@@ -81,6 +86,11 @@ describe('executor pool dispatch', () => {
     for (const agent of agents) agent.release();
     const addresses = (await Promise.all(runs)).map((run) => run.address);
     expect(addresses).toEqual([b, b, `127.0.0.1:${port}`]);
+    expect(pool.free).toBe(4);
+  });
+
+  it("throws the agent's internal_error as a fault to retry, and frees the slot", async () => {
+    await expect(pool.dispatch(job('fail-1'), 1000, 1000)).rejects.toBeInstanceOf(ExecutorFailedError);
     expect(pool.free).toBe(4);
   });
 

@@ -7,7 +7,7 @@ import {
 } from '@kiln/protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { ExecutorLostError, ExecutorRefusedError } from '../errors.js';
+import { ExecutorFailedError, ExecutorLostError, ExecutorRefusedError } from '../errors.js';
 
 const PING_INTERVAL_MS = 5_000;
 const MAX_BACKOFF_MS = 10_000;
@@ -119,7 +119,9 @@ export class ExecutorLink {
     }
     this.pending.delete(frame.id);
     clearTimeout(pending.timer);
-    if (frame.type === 'result') {
+    if (frame.type === 'result' && frame.status === 'internal_error') {
+      pending.reject(new ExecutorFailedError(this.address, frame.id));
+    } else if (frame.type === 'result') {
       const { type: _type, ...result } = frame;
       pending.resolve(result);
     } else {
