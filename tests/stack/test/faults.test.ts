@@ -1,0 +1,266 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { api, containersOf, docker, refreshBaseUrl, until } from './support/http.js';
+import {
+  containerOf,
+  finishedBatch,
+  finishedExecution,
+  logLines,
+  restoreStack,
+  stackHealthy,
+  stateOf,
+  waitHealthy,
+} from './support/stack.js';
+
+/**
+ * Faults injected into the running stack: the worker killed mid-batch, an executor killed or frozen mid-run,
+ * Redis restarted with work queued, the gateway restarted. Each test puts the stack back (and afterEach does
+ * it again should a test fail half-way), so the files after this one find it as compose.test.yaml made it.
+ */
+
+const FAULT_TIMEOUT_MS = 300_000;
+const sleepy = (seconds: number, word: string) => `import time\ntime.sleep(${seconds})\nprint("${word}")`;
+/** What each fault took, printed once at the end for the record (no assertion rests on these but the bounds). */
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  // Files run one after another on one stack: the one before may have just restarted a container.
+  await stackHealthy();
+});
+
+afterEach(async () => {
+  await restoreStack();
+  console.info('fault timings (ms):', JSON.stringify(timings));
+});
+
+/** Queue `count` python runs of `seconds` each without waiting, and find a replica that is running one. */
+async function runsOnAReplica(count: number, seconds: number, tag: string) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = await api('POST', '/api/v1/executions?wait=false', {
+      language: 'python',
+      code: sleepy(seconds, `${tag}${i}`),
+    });
+    expect(created.status).toBe(202);
+    ids.push(created.json.id);
+  }
+  const victim = await until(async () =>
+    containersOf('executor-python').find((id) => docker('top', id, '-eo', 'pid,args').includes('main.py')),
+  );
+  return { ids, victim };
+}
+
+describe('an executor replica lost mid-run', () => {
+  it('killed: its runs are retried on the other replica and all end ok', {
+    timeout: FAULT_TIMEOUT_MS,
+  }, async () => {
+    // Four slots over two replicas: four three-second runs keep both busy.
+    const { ids, victim } = await runsOnAReplica(4, 3, 'killed');
+    const killedAt = Date.now();
+    docker('kill', victim);
+    const finished = await Promise.all(ids.map((id) => finishedExecution(id, 120_000)));
+    timings.executorKilledAllDone = Date.now() - killedAt;
+    for (const [i, execution] of finished.entries())
+      expect(execution.result).toMatchObject({ id: ids[i], status: 'ok', stdout: `killed${i}\n` });
+    expect(stateOf(victim).status).not.toBe('running');
+    // Generous: detection is the closed socket (at once), then one retry backoff and a 3 s run.
+    expect(timings.executorKilledAllDone).toBeLessThan(60_000);
+    docker('start', victim);
+    timings.executorKilledBackHealthy = await stackHealthy();
+  });
+
+  it('frozen (docker pause): the worker gives up on it and retries its runs elsewhere', {
+    timeout: FAULT_TIMEOUT_MS,
+  }, async () => {
+    const { ids, victim } = await runsOnAReplica(4, 3, 'frozen');
+    const pausedAt = Date.now();
+    docker('pause', victim);
+    // A frozen replica never closes its socket: only the link's ping (or the run deadline) can notice.
+    const finished = await Promise.all(ids.map((id) => finishedExecution(id, 120_000)));
+    timings.executorFrozenAllDone = Date.now() - pausedAt;
+    for (const [i, execution] of finished.entries())
+      expect(execution.result).toMatchObject({ id: ids[i], status: 'ok', stdout: `frozen${i}\n` });
+    // Every run ended while the replica was still frozen: they ran elsewhere. Within 30 s: the ping finds a
+    // frozen link in 5-10 s, whereas the run deadline (timeMs + KILN_RUN_GRACE_MS) would take over 40 s.
+    expect(stateOf(victim).status).toBe('paused');
+    expect(timings.executorFrozenAllDone).toBeLessThan(30_000);
+    // The gateway no longer counts it: the worker's presence names one live python replica.
+    const languages = await api('GET', '/api/v1/languages');
+    expect(languages.json.languages).toContainEqual(
+      expect.objectContaining({ language: 'python', replicas: 1 }),
+    );
+
+    docker('unpause', victim);
+    timings.executorFrozenBackHealthy = await stackHealthy();
+    const again = await api('POST', '/api/v1/executions', { language: 'python', code: 'print("thawed")' });
+    expect(again.json.result).toMatchObject({ status: 'ok', stdout: 'thawed\n' });
+  });
+});
+
+/** Three tests of "a b" → a+b; every third item is off by one on a negative `a`, failing the last test. */
+const SUM_TESTS = [
+  { stdin: '1 2\n', expected: '3\n' },
+  { stdin: '20 22\n', expected: '42\n' },
+  { stdin: '-5 5\n', expected: '0\n' },
+];
+const SUBMISSIONS = 30;
+const isWrong = (item: number) => item % 3 === 0;
+const sumProgram = (item: number) =>
+  `# item ${item}\nimport time\na, b = map(int, input().split())\ntime.sleep(0.3)\n` +
+  `print(a + b${isWrong(item) ? ' + (a < 0)' : ''})`;
+
+describe('the worker killed (SIGKILL) in the middle of a batch', () => {
+  it('finishes every item exactly once after it restarts', { timeout: FAULT_TIMEOUT_MS }, async () => {
+    const worker = containerOf('worker');
+    const items = Array.from({ length: SUBMISSIONS }, (_, item) => ({
+      id: `student-${item}`,
+      language: 'python',
+      code: sumProgram(item),
+    }));
+    const created = await api('POST', '/api/v1/batches', { tests: SUM_TESTS, submissions: items });
+    expect(created.status).toBe(201);
+    const id: string = created.json.id;
+
+    // Mid-batch: some items graded, some running right now.
+    const before = await until(async () => {
+      const batch = await api('GET', `/api/v1/batches/${id}`);
+      return batch.json.states.finished >= 5 && batch.json.states.running > 0 ? batch.json : undefined;
+    });
+    const killedAt = Date.now();
+    docker('kill', '--signal', 'KILL', worker);
+    const atKill = await api('GET', `/api/v1/batches/${id}`);
+    expect(atKill.json.state).toBe('running');
+    expect(atKill.json.states.finished).toBeLessThan(SUBMISSIONS);
+
+    docker('start', worker);
+    await waitHealthy(worker);
+    const restartedAt = Date.now();
+    // Jobs the dead worker held stay active until their lock (BullMQ's default, 30 s) expires and the new
+    // worker's stalled-job check (every 30 s, and once at start) moves them back to wait.
+    const batch = await finishedBatch(id, 240_000);
+    timings.workerKilledRestart = restartedAt - killedAt;
+    timings.workerKilledBatchDone = Date.now() - restartedAt;
+    expect(timings.workerKilledBatchDone).toBeLessThan(180_000);
+    console.info('batch at the kill:', JSON.stringify(before.states), 'after:', JSON.stringify(batch.states));
+
+    const wrong = items.filter((_, item) => isWrong(item)).length;
+    expect(batch).toMatchObject({
+      total: SUBMISSIONS,
+      states: { queued: 0, running: 0, finished: SUBMISSIONS },
+      verdicts: { accepted: SUBMISSIONS - wrong, wrong_answer: wrong },
+    });
+    const counted = Object.values(batch.verdicts as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(SUBMISSIONS);
+
+    const results = await api('GET', `/api/v1/batches/${id}/results`);
+    expect(results.json.results.map((row: { id: string }) => row.id)).toEqual(items.map((item) => item.id));
+    for (const [item, row] of results.json.results.entries()) {
+      expect(row, row.id).toMatchObject({
+        state: 'finished',
+        grade: { verdict: isWrong(item) ? 'wrong_answer' : 'accepted', passed: isWrong(item) ? 2 : 3 },
+      });
+      expect(row.grade.tests, row.id).toHaveLength(SUM_TESTS.length);
+    }
+    // The batch's parent ran once: one summary, one set of counts.
+    expect(logLines(worker, `"batchId":"${id}"`, '"msg":"batch finished"')).toBe(1);
+  });
+});
+
+const QUEUED = [
+  { language: 'python', code: (n: number) => `print(${n} * 3)` },
+  { language: 'javascript', code: (n: number) => `console.log(${n} * 3)` },
+  {
+    language: 'cpp',
+    code: (n: number) => `#include <cstdio>\nint main() { std::printf("%d\\n", ${n} * 3); }`,
+  },
+];
+
+describe('Redis restarted while work waits in the queues', () => {
+  it('keeps every queued execution and submission (append-only file)', {
+    timeout: FAULT_TIMEOUT_MS,
+  }, async () => {
+    const worker = containerOf('worker');
+    const redis = containerOf('redis');
+    docker('stop', worker);
+    const executions: Array<{ id: string; n: number }> = [];
+    for (let n = 0; n < 12; n++) {
+      const { language, code } = QUEUED[n % QUEUED.length]!;
+      const created = await api('POST', '/api/v1/executions?wait=false', { language, code: code(n) });
+      expect(created.status).toBe(202);
+      executions.push({ id: created.json.id, n });
+    }
+    const submission = await api('POST', '/api/v1/submissions?wait=false', {
+      language: 'python',
+      code: sumProgram(1),
+      tests: SUM_TESTS,
+    });
+    expect(submission.status).toBe(202);
+    for (const { id } of executions)
+      expect((await api('GET', `/api/v1/executions/${id}`)).json.state).toBe('queued');
+
+    const restartedAt = Date.now();
+    docker('restart', redis);
+    await waitHealthy(redis);
+    timings.redisRestart = Date.now() - restartedAt;
+    docker('start', worker);
+    await waitHealthy(worker);
+    for (const { id, n } of executions) {
+      const execution = await finishedExecution(id, 120_000);
+      expect(execution.result).toMatchObject({ id, status: 'ok', stdout: `${n * 3}\n` });
+    }
+    const graded = await until(async () => {
+      const polled = await api('GET', `/api/v1/submissions/${submission.json.id}`).catch(() => undefined);
+      return polled?.json?.state === 'finished' ? polled.json : undefined;
+    }, 120_000);
+    expect(graded.grade).toMatchObject({ verdict: 'accepted', passed: SUM_TESTS.length });
+    timings.redisQueuedAllDone = Date.now() - restartedAt;
+    timings.redisBackHealthy = await stackHealthy();
+  });
+});
+
+describe('the gateway restarted', () => {
+  it('still serves finished executions, submissions and batches by id', {
+    timeout: FAULT_TIMEOUT_MS,
+  }, async () => {
+    const execution = await api('POST', '/api/v1/executions', { language: 'python', code: 'print("kept")' });
+    expect(execution.json.result).toMatchObject({ status: 'ok', stdout: 'kept\n' });
+    const submission = await api('POST', '/api/v1/submissions', {
+      language: 'python',
+      code: sumProgram(3),
+      tests: SUM_TESTS,
+    });
+    expect(submission.json).toMatchObject({ state: 'finished', grade: { verdict: 'wrong_answer' } });
+    const created = await api('POST', '/api/v1/batches', {
+      tests: SUM_TESTS,
+      submissions: [0, 1, 2].map((item) => ({
+        id: `kept-${item}`,
+        language: 'python',
+        code: sumProgram(item),
+      })),
+    });
+    expect(created.status).toBe(201);
+    await finishedBatch(created.json.id, 120_000);
+    const paths = [
+      `/api/v1/executions/${execution.json.id}`,
+      `/api/v1/submissions/${submission.json.id}`,
+      `/api/v1/batches/${created.json.id}`,
+      `/api/v1/batches/${created.json.id}/results`,
+      `/api/v1/batches/${created.json.id}/results?format=csv`,
+    ];
+    const before = await Promise.all(paths.map((path) => api('GET', path)));
+    for (const response of before) expect(response.status).toBe(200);
+    expect(before[2]!.json).toMatchObject({ state: 'finished', verdicts: { accepted: 2, wrong_answer: 1 } });
+
+    const restartedAt = Date.now();
+    docker('restart', containerOf('gateway'));
+    refreshBaseUrl();
+    await until(async () =>
+      (await api('GET', '/health').catch(() => undefined))?.status === 200 ? true : undefined,
+    );
+    timings.gatewayRestart = Date.now() - restartedAt;
+    const after = await Promise.all(paths.map((path) => api('GET', path)));
+    for (const [i, response] of after.entries()) {
+      expect(response.status, paths[i]).toBe(200);
+      expect(response.text, paths[i]).toBe(before[i]!.text);
+    }
+  });
+});
