@@ -118,7 +118,9 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       }),
     );
   });
-  await new Promise<void>((resolve) => health.listen(config.healthPort, resolve));
+  // Loopback only: the Docker healthcheck asks from inside the container, and the worker shares a network
+  // with the executors, where untrusted code runs (tests/hostile/*/network_reach).
+  await new Promise<void>((resolve) => health.listen(config.healthPort, '127.0.0.1', resolve));
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
