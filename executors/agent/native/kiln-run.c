@@ -350,6 +350,18 @@ int main(int argc, char **argv) {
   pid_t pid = fork();
   if (pid < 0) die("fork");
   if (pid == 0) become_child((uid_t)uid, (gid_t)gid, dir, &argv[i]);
+  /* The helper itself steps back to 500: below the program's 1000, above the agent (0, and far bigger than
+     this helper). A fork storm can run the container out of kernel memory while every process of the
+     program is tiny; the kernel must then kill the program's processes, not this helper or another slot's,
+     which would turn the attack, or an innocent run beside it, into an internal error
+     (tests/hostile/cpp/fork_bomb). Lowering its own value down to the floor it inherited (the agent's)
+     needs no privilege; if it fails, the run goes on as before. */
+  adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (adj >= 0) {
+    ssize_t ignored = write(adj, "500", 3);
+    (void)ignored;
+    close(adj);
+  }
 
   int guard_fired = wait_guarded(pid, (uid_t)uid, (gid_t)gid);
   int status = 0;

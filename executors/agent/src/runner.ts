@@ -251,8 +251,14 @@ export class Runner {
       outcome,
       cpuTimeLimitMs: stage.limits.timeMs,
       memoryLimitKb: stage.limits.memoryMb * 1024,
-      // cc1plus reports an exhausted address space in its own words.
-      memoryErrors: [/virtual memory exhausted|out of memory allocating|std::bad_alloc/],
+      // cc1plus reports an exhausted address space in its own words. When the container runs short first,
+      // the kernel's OOM killer takes cc1plus (SIGKILL) and only the g++ driver is left to tell: that is a
+      // memory limit too, which may depend on the load of the moment, so it is never remembered as the
+      // source's compile error (tests/hostile/cpp/macro_bomb).
+      memoryErrors: [
+        /virtual memory exhausted|out of memory allocating|std::bad_alloc/,
+        /^g\+\+: fatal error: Killed signal terminated program/m,
+      ],
     });
     const compileStatus =
       status === 'ok' || status === 'runtime_error' ? (status === 'ok' ? 'ok' : 'compile_error') : status;

@@ -101,6 +101,14 @@ describe('kiln-run', () => {
     expect(result.stdout).toBe('1000\nrefused\n');
   });
 
+  it('steps back itself to oom_score_adj 500, so that the kernel takes the program first, never the helper', () => {
+    // The program's parent is the helper; it lowers its own value right after the fork.
+    const result = run(
+      as('/bin/sh', '-c', 'sleep 0.3; cat /proc/self/oom_score_adj /proc/$PPID/oom_score_adj'),
+    );
+    expect(result.stdout).toBe('1000\n500\n');
+  });
+
   it('without Landlock, its OOM guard ends a program that lowers its score', () => {
     const started = Date.now();
     const args = ['--uid', String(UID), '--gid', String(UID), '--dir', dir, '--landlock', '0', '--'];
