@@ -21,6 +21,7 @@ export function describeRun(result: ExecutionResult): string {
 export function expectOutcome(program: HostileProgram, result: ExecutionResult, token: string): void {
   const context = `${program.language}/${program.file}: ${summary(result)}`;
   expect(result.status, context).toBe(program.expect);
+  if (program.compile !== undefined) expect(result.compile?.status, context).toBe(program.compile);
   for (const marker of program.stdout) expect(result.stdout, context).toContain(marker);
   expect(result.stdout, context).not.toContain('LEAKED');
   expect(`${result.stdout}${result.stderr}${result.compile?.output ?? ''}`, context).not.toContain(token);

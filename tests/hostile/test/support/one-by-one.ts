@@ -2,14 +2,18 @@ import type { Language } from '@kiln/protocol';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { describeRun, expectBackToBaseline, expectOutcome, reportIfFailed } from './checks.js';
 import { type Executor, serving, startExecutor } from './executor.js';
-import { loadPrograms } from './programs.js';
+import { loadPrograms, patternStdin } from './programs.js';
 
 /**
  * Every attack of a language, one after another, in an executor with a single slot, so the run after each
  * attack (the clean check) lands in the very slot the attack used and sees what it left.
  */
 export function attacksOneByOne(language: Language): void {
-  const programs = loadPrograms(language).filter((program) => program.role === undefined);
+  // The network attacks need the compose stack's networks (here the container is on Docker's default
+  // bridge, with a way out): tests/stack runs them.
+  const programs = loadPrograms(language).filter(
+    (program) => program.role === undefined && !program.stackOnly,
+  );
 
   describe(`${language}: attacks, one slot, one after another`, () => {
     let executor: Executor | undefined;
@@ -42,7 +46,8 @@ export function attacksOneByOne(language: Language): void {
     for (const program of programs) {
       it(`${program.file} gets ${program.expect} and leaves nothing behind`, async () => {
         const target = current();
-        const result = await target.run(program.code, '', program.limits);
+        const stdin = typeof program.stdin === 'object' ? patternStdin(program.stdin.kb) : '';
+        const result = await target.run(program.code, stdin, program.limits);
         console.log(`[${language}] ${program.file}: ${describeRun(result)}`);
         expectOutcome(program, result, target.token);
         await expectBackToBaseline(target, program);

@@ -15,6 +15,11 @@ const EXTENSIONS: Record<Language, string> = { python: '.py', javascript: '.js',
  *   max-time-ms: <n>          the run's wall time must stay below this (the agent stopped it promptly)
  *   gone: <path|tcp:port>     the next run checks that this file is gone and this port is closed (repeatable)
  *   role: holder|snoop|hog    not a sequential attack: run by the two-slot or the two-replica test
+ *   compile: <status>         the status of the compile stage (C++), e.g. memory_limit_exceeded
+ *   stdin-kb: <n>             the run's stdin is n KiB of numbered 64-byte lines (see patternStdin)
+ *   stdin: targets            the run's stdin lists addresses the program must fail to reach, one
+ *                             `<name> <ip> <port>` a line; only the whole-stack test knows them
+ *   scope: stack              the defence is the compose stack's (its networks): only tests/stack runs it
  */
 export interface HostileProgram {
   readonly language: Language;
@@ -26,6 +31,10 @@ export interface HostileProgram {
   readonly maxTimeMs: number | undefined;
   readonly gone: { readonly paths: readonly string[]; readonly ports: readonly number[] };
   readonly role: Role | undefined;
+  readonly compile: Status | undefined;
+  /** The run's stdin: none, `kb` KiB of patternStdin, or the stack's network targets. */
+  readonly stdin: { readonly kb: number } | 'targets' | undefined;
+  readonly stackOnly: boolean;
 }
 
 const ROLES = ['holder', 'snoop', 'hog'] as const;
@@ -54,6 +63,18 @@ function parseProgram(language: Language, file: string, code: string): HostilePr
   const role = one('role');
   if (role !== undefined && !(ROLES as readonly string[]).includes(role))
     throw problem(`unknown role ${role}`);
+  const status = (key: string) => {
+    const value = one(key);
+    if (value !== undefined && !(STATUSES as readonly string[]).includes(value)) {
+      throw problem(`"${key}: ${value}" is not a status`);
+    }
+    return value as Status | undefined;
+  };
+  const stdinKb = one('stdin-kb');
+  const stdin = one('stdin');
+  if (stdin !== undefined && stdin !== 'targets') throw problem(`unknown stdin ${stdin}`);
+  const scope = one('scope');
+  if (scope !== undefined && scope !== 'stack') throw problem(`unknown scope ${scope}`);
   const limits = one('limits');
   const maxTimeMs = one('max-time-ms');
   const gone = all('gone').flatMap((value) => value.split(/\s+/));
@@ -70,7 +91,15 @@ function parseProgram(language: Language, file: string, code: string): HostilePr
       ports: gone.filter((item) => item.startsWith('tcp:')).map((item) => Number(item.slice(4))),
     },
     role: role as Role | undefined,
+    compile: status('compile'),
+    stdin: stdinKb !== undefined ? { kb: Number(stdinKb) } : stdin,
+    stackOnly: scope === 'stack',
   };
+}
+
+/** `kb` KiB of 64-byte lines, each its own index zero-padded to 63 digits: a program can check every byte. */
+export function patternStdin(kb: number): string {
+  return Array.from({ length: kb * 16 }, (_, index) => `${String(index).padStart(63, '0')}\n`).join('');
 }
 
 export function loadPrograms(language: Language): HostileProgram[] {

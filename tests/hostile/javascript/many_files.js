@@ -1,0 +1,26 @@
+// Hostile: fills the file systems with inodes, not bytes: empty files and directories, as fast as it can,
+// in the work dir, /tmp and /dev/shm, until creation fails. An empty file costs no tmpfs pages, so the size
+// limits do not see it, but each one pins about a kilobyte of kernel memory that the container is charged
+// for and that no OOM kill frees: with the default inode count of a tmpfs (half the host's RAM pages), a
+// few hundred thousand files take the whole container, and the kernel then kills the agent. Every tmpfs
+// must have its own inode limit (nr_inodes) so that creation fails with ENOSPC long before that.
+// expect: ok
+// stdout: FILLED
+// limits: {"timeMs": 20000, "cpuTimeMs": 15000}
+const fs = require('node:fs');
+
+let made = 0;
+for (const base of [process.env.HOME, '/tmp', '/dev/shm']) {
+  try {
+    const root = `${base}/kiln-inodes`;
+    fs.mkdirSync(root);
+    for (let index = 0; index < 10_000_000; index++) {
+      if (index % 2) fs.mkdirSync(`${root}/d${index}`);
+      else fs.closeSync(fs.openSync(`${root}/f${index}`, 'w'));
+      made++;
+    }
+  } catch (err) {
+    console.log(`${base}: stopped: ${err.code}`);
+  }
+}
+console.log(`FILLED with ${made} empty files and directories`);

@@ -1,0 +1,9 @@
+# Hostile: gets a mebibyte of stdin and exits at once without reading a byte of it. The agent's write into
+# the pipe then fails with EPIPE; it must take that as the program's business (status ok), not die of it.
+# expect: ok
+# stdin-kb: 1024
+# stdout: EXITED
+import os
+
+print("EXITED without reading stdin", flush=True)
+os._exit(0)
