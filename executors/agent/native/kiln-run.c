@@ -8,11 +8,10 @@
  *
  * Usage (argv only, never a shell):
  *   kiln-run --uid U --gid G --dir DIR [--nproc N] [--fsize BYTES] [--nofile N] [--cpu SECONDS]
- *            [--as BYTES] [--data BYTES] [--stack BYTES] [--landlock 0|1] [--tree-rss-kb KB] -- PROGRAM [ARGS...]
+ *            [--as BYTES] [--data BYTES] [--stack BYTES] [--landlock 0|1] -- PROGRAM [ARGS...]
  * The environment is passed to PROGRAM unchanged: the agent builds the minimal one.
  * fd 3 (if open) receives one line: "status=S utime_us=U stime_us=S maxrss_kb=M clean=C\n", preceded by
- * "setup_error=MESSAGE\n" when the program could not be started, or "violation=oom_score_adj\n" (or
- * "violation=memory\n", its processes together past --tree-rss-kb) when the
+ * "setup_error=MESSAGE\n" when the program could not be started, or "violation=oom_score_adj\n" when the
  * OOM guard (below) ended the run.
  *
  * After the program exits, every other process of its uid (setsid daemons, double forks: all of them
@@ -95,8 +94,6 @@ static void apply_limits(void) {
 #endif
 
 static int use_landlock = 1;
-/* --tree-rss-kb: the most resident memory the program's processes may hold together (0: no bound). */
-static long long tree_rss_limit_kb = 0;
 
 static void allow(int ruleset, const char *path, __u64 access) {
   int fd = open(path, O_PATH | O_CLOEXEC);
@@ -241,27 +238,14 @@ static int adj_lowered(long pid) {
  */
 #define MAX_TREE 4096
 
-/* Resident memory of one process in KB (statm's second field, in pages); 0 when it is gone. */
-static long long rss_kb(long pid) {
-  char path[64], text[128];
-  snprintf(path, sizeof path, "/proc/%ld/statm", pid);
-  long long size = 0, resident = 0;
-  if (read_small(path, text, sizeof text) != 0 || sscanf(text, "%lld %lld", &size, &resident) != 2) return 0;
-  return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-/* The tree's OOM scores (1 when one was lowered, -1 when the tree cannot be walked) and, in *rss, the
-   resident memory of all its processes together. */
-static int tree_check(long long *rss) {
+static int tree_lowered(void) {
   static long pids[MAX_TREE];
   size_t count = 0, next = 0;
   pids[count++] = getpid();
   char path[96], text[4096];
-  *rss = 0;
   while (next < count) {
     long pid = pids[next++];
     if (next > 1 && adj_lowered(pid)) return 1;
-    if (next > 1 && tree_rss_limit_kb > 0) *rss += rss_kb(pid);
     snprintf(path, sizeof path, "/proc/%ld/task", pid);
     DIR *tasks = opendir(path);
     if (!tasks) continue;
@@ -304,33 +288,22 @@ static int uid_lowered(uid_t uid) {
   return lowered;
 }
 
-enum violation { NONE, OOM_SCORE, MEMORY };
-
-/*
- * One look at the program's processes: an OOM score written down, or (with --tree-rss-kb) more resident
- * memory in all of them together than the run may have. The address-space rlimit bounds each process;
- * this bounds the run, so that a program spreading its memory over many processes (a fork bomb whose
- * children each touch their copy of the heap) is stopped at its own limit instead of filling the container,
- * where the kernel's OOM killer could take the program of another slot.
- */
-static enum violation check_tree(uid_t uid) {
-  long long rss = 0;
-  int lowered = tree_check(&rss);
-  if (lowered < 0) return uid_lowered(uid) ? OOM_SCORE : NONE;
-  if (lowered) return OOM_SCORE;
-  return tree_rss_limit_kb > 0 && rss > tree_rss_limit_kb ? MEMORY : NONE;
+static int oom_score_lowered(uid_t uid) {
+  int lowered = tree_lowered();
+  return lowered >= 0 ? lowered : uid_lowered(uid);
 }
 
-/* Wait for the program's main process, guarding it meanwhile. Returns what made the guard fire, if anything. */
-static enum violation wait_guarded(pid_t pid, uid_t uid, gid_t gid) {
+/* Wait for the program's main process, guarding its OOM score meanwhile. Returns 1 if the guard fired. */
+static int wait_guarded(pid_t pid, uid_t uid, gid_t gid) {
   int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd < 0) return NONE; /* no pidfd: plain wait, unguarded */
-  enum violation fired = NONE;
+  if (pidfd < 0) return 0; /* no pidfd: plain wait, unguarded */
+  int fired = 0;
   for (;;) {
     struct pollfd exited = {pidfd, POLLIN, 0};
     int ready = poll(&exited, 1, GUARD_INTERVAL_MS);
     if (ready > 0 || (ready < 0 && errno != EINTR)) break;
-    if (ready == 0 && (fired = check_tree(uid)) != NONE) {
+    if (ready == 0 && oom_score_lowered(uid)) {
+      fired = 1;
       kill_as(uid, gid); /* main is reaped by the caller, with its rusage; the rest after */
       break;
     }
@@ -351,7 +324,6 @@ int main(int argc, char **argv) {
     if (strcmp(flag, "--gid") == 0) { gid = parse_number(flag, value); continue; }
     if (strcmp(flag, "--dir") == 0) { dir = value; continue; }
     if (strcmp(flag, "--landlock") == 0) { use_landlock = (int)parse_number(flag, value); continue; }
-    if (strcmp(flag, "--tree-rss-kb") == 0) { tree_rss_limit_kb = parse_number(flag, value); continue; }
     size_t k = 0;
     while (k < NLIMITS && strcmp(limits[k].flag, flag) != 0) k++;
     if (k == NLIMITS) { fprintf(stderr, "kiln-run: unknown option %s\n", flag); return SETUP_FAILED; }
@@ -391,7 +363,7 @@ int main(int argc, char **argv) {
     close(adj);
   }
 
-  enum violation guard_fired = wait_guarded(pid, (uid_t)uid, (gid_t)gid);
+  int guard_fired = wait_guarded(pid, (uid_t)uid, (gid_t)gid);
   int status = 0;
   struct rusage usage;
   memset(&usage, 0, sizeof usage);
@@ -401,7 +373,7 @@ int main(int argc, char **argv) {
   long long utime = (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
   long long stime = (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
   int clean = kill_all_of((uid_t)uid, (gid_t)gid);
-  if (guard_fired != NONE) dprintf(3, "violation=%s\n", guard_fired == MEMORY ? "memory" : "oom_score_adj");
+  if (guard_fired) dprintf(3, "violation=oom_score_adj\n");
   dprintf(3, "status=%d utime_us=%lld stime_us=%lld maxrss_kb=%ld clean=%d\n", status, utime, stime, usage.ru_maxrss,
           clean);
   return 0;

@@ -27,8 +27,6 @@ import type { Slot } from './slots.js';
 import { decideStatus } from './status.js';
 
 const MB = 1024 * 1024;
-/** What Node holds besides its V8 heap (code, the runtime, some buffers), allowed on top of a heap limit. */
-const HEAP_RUNTIME_MB = 64;
 
 /** The limits a started runtime has fixed already (rlimits, the heap flag); wall time and output are not. */
 const warmKey = (limits: Limits) => `${limits.memoryMb}/${Math.ceil(limits.cpuTimeMs / 1000)}`;
@@ -36,7 +34,6 @@ const warmKey = (limits: Limits) => `${limits.memoryMb}/${Math.ceil(limits.cpuTi
 /** Why the sandbox helper ended a run on its own, in words for the program's author. */
 const VIOLATIONS: Record<string, string> = {
   oom_score_adj: 'the program lowered its OOM score (oom_score_adj), which would expose the executor',
-  memory: 'its processes together held more memory than the memory limit',
 };
 
 export class DirtySlotError extends Error {
@@ -319,9 +316,6 @@ export class Runner {
       nofile: spec.openFiles,
       cpuSeconds,
       ...(kind === 'address-space' ? { addressSpaceBytes: memoryMb * MB } : {}),
-      // The run as a whole: every process under the limit is not enough when there are sixty of them. A
-      // heap-capped runtime (Node) holds its code and buffers beside the heap: room for those on top.
-      treeRssKb: (memoryMb + (kind === 'heap' ? HEAP_RUNTIME_MB : 0)) * 1024,
     };
   }
 

@@ -13,9 +13,7 @@ export interface StatusInput {
  * How a run's status is decided, first match wins:
  *
  * 1. `internal_error`: the helper could not start the program (setup failed): Kiln's fault, not the program's.
- * 1b. `memory_limit_exceeded`: the helper's guard killed the run because its processes together held more
- *    resident memory than the limit (each one under the address-space limit, many of them over it).
- * 1c. `runtime_error`: the helper's OOM guard killed the run because the program lowered its OOM score
+ * 1b. `runtime_error`: the helper's OOM guard killed the run because the program lowered its OOM score
  *    (an attack on the agent, never an accident).
  * 2. `output_limit_exceeded`: stdout or stderr passed the cap; the agent killed the run and kept what came.
  * 3. `time_limit_exceeded`: the agent's wall clock fired, or CPU time ran out. RLIMIT_CPU works in whole
@@ -38,7 +36,6 @@ export interface StatusInput {
  */
 export function decideStatus({ outcome, cpuTimeLimitMs, memoryLimitKb, memoryErrors }: StatusInput): Status {
   if (outcome.setupError) return 'internal_error';
-  if (outcome.violation === 'memory') return 'memory_limit_exceeded';
   if (outcome.violation) return 'runtime_error';
   if (outcome.killedFor === 'output') return 'output_limit_exceeded';
   if (outcome.killedFor === 'time') return 'time_limit_exceeded';

@@ -14,8 +14,6 @@ export interface Rlimits {
   nofile: number;
   cpuSeconds: number;
   addressSpaceBytes?: number;
-  /** Resident memory of all the program's processes together, checked by kiln-run's guard every 2 ms. */
-  treeRssKb?: number;
 }
 
 /** How a program is started: everything fixed before it runs (who, where, what, with which rlimits). */
@@ -80,7 +78,6 @@ function helperArgs(options: StartOptions): string[] {
   args.push('--nproc', String(rlimits.nproc), '--fsize', String(rlimits.fsizeBytes));
   args.push('--nofile', String(rlimits.nofile), '--cpu', String(rlimits.cpuSeconds));
   if (rlimits.addressSpaceBytes !== undefined) args.push('--as', String(rlimits.addressSpaceBytes));
-  if (rlimits.treeRssKb !== undefined) args.push('--tree-rss-kb', String(rlimits.treeRssKb));
   return [...args, '--', ...options.argv];
 }
 
