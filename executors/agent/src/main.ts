@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { ConfigError, parseConfig, readToken } from './config.js';
 import { loadToolchain } from './language.js';
 import { createLogger } from './log.js';
@@ -18,6 +19,16 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   mkdirSync(config.workRoot, { recursive: true });
   // Slots must be able to reach their own dir below it, never list the others.
   chmodSync(config.workRoot, 0o711);
+  // The compile cache's parent (a tmpfs, /run/kiln) must not be listable by a slot: its mode option is not
+  // always what a restarted container gets back. Private, unless the work dirs live below it.
+  const cacheParent = dirname(config.cacheDir);
+  if (!`${config.workRoot}/`.startsWith(`${cacheParent}/`)) {
+    try {
+      chmodSync(cacheParent, 0o700);
+    } catch (err) {
+      log.warn({ err, dir: cacheParent }, 'could not make the compile cache directory private');
+    }
+  }
   const runner = new Runner(config, toolchain, log);
   const pool = new SlotPool(
     config.slots,
