@@ -1,20 +1,24 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { QUEUE_PREFIX } from '@kiln/protocol';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { WebhookAttemptError, WebhookRejectedError, WebhookTargetError } from './errors.js';
+import { fetch as undiciFetch } from 'undici';
+import { WebhookAttemptError, WebhookRejectedError } from './errors.js';
 import { validWebhookJob, WEBHOOK_QUEUE, type WebhookJob } from './queue.js';
 import {
   DELIVERY_HEADER,
   EVENT_HEADER,
   IDEMPOTENCY_HEADER,
   SIGNATURE_HEADER,
+  STANDARD_ID_HEADER,
+  STANDARD_SIGNATURE_HEADER,
+  STANDARD_TIMESTAMP_HEADER,
   signPayload,
+  signStandardWebhook,
   TIMESTAMP_HEADER,
   USER_AGENT,
 } from './sign.js';
-import { bareHostname, checkCallbackUrl, isPrivateAddress } from './url-policy.js';
+import { type CheckedTarget, checkTarget, connectOnlyTo, lookupAll } from './target.js';
+import { isPrivateAddress } from './url-policy.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONCURRENCY = 16;
@@ -34,14 +38,21 @@ export interface WebhookProcessorOptions {
   timeoutMs?: number;
   /** Deliver to loopback, private and link-local addresses: development and tests only. */
   allowPrivate?: boolean;
-  fetch?: typeof fetch;
-  /** Resolves a host name to all its addresses; dns.lookup by default. */
+  /**
+   * undici's fetch by default. It is given the `dispatcher` that pins the connection to the checked
+   * addresses; a replacement that ignores it connects wherever its own resolution says (tests only).
+   */
+  fetch?: typeof undiciFetch;
+  /**
+   * Resolves a host name to all its addresses; dns.lookup by default. Called once per attempt: the
+   * connection goes to these addresses, once checked, and is never resolved again.
+   */
   lookup?: (hostname: string) => Promise<string[]>;
-}
-
-async function lookupAll(hostname: string): Promise<string[]> {
-  const addresses = await dnsLookup(hostname, { all: true, verbatim: true });
-  return addresses.map((entry) => entry.address);
+  /**
+   * Which resolved addresses are refused unless allowPrivate; isPrivateAddress by default. A test hook,
+   * so that a loopback receiver can stand for a public host; URLs with an IP literal are not affected.
+   */
+  isPrivate?: (address: string) => boolean;
 }
 
 /** 408 and 429 say "later", 5xx "not now"; any other non-2xx answer will not change on a retry. */
@@ -57,57 +68,59 @@ function retryable(status: number): boolean {
  */
 export function createWebhookProcessor(options: WebhookProcessorOptions) {
   const { secret, log, timeoutMs = DEFAULT_TIMEOUT_MS, allowPrivate = false } = options;
-  const send = options.fetch ?? globalThis.fetch;
-  const lookup = options.lookup ?? lookupAll;
+  const send = options.fetch ?? undiciFetch;
+  const policy = {
+    allowPrivate,
+    lookup: options.lookup ?? lookupAll,
+    isPrivate: options.isPrivate ?? isPrivateAddress,
+  };
   if (secret === '') throw new TypeError('the webhook secret must not be empty');
 
-  // The URL policy again, at delivery time: the job may have been queued under another policy, and only
-  // now is the name resolved. Another resolution by fetch follows, so a name whose records change within
-  // these milliseconds (DNS rebinding) is not caught; the README says so.
-  async function checkTarget(url: string): Promise<void> {
-    const refused = checkCallbackUrl(url, { allowPrivate });
-    if (refused) throw new WebhookTargetError(refused);
-    const host = bareHostname(new URL(url));
-    if (allowPrivate || isIP(host) !== 0) return;
-    let addresses: string[];
-    try {
-      addresses = await lookup(host);
-    } catch (err) {
-      throw new WebhookAttemptError(`could not resolve ${host}`, undefined, { cause: err });
-    }
-    if (addresses.some(isPrivateAddress)) {
-      throw new WebhookTargetError(`callbackUrl host ${host} resolves to a private address`);
-    }
-  }
-
-  async function post(data: WebhookJob): Promise<number> {
+  /** Kiln's own signature and the Standard Webhooks one, over the same timestamp and body. */
+  function signedHeaders(data: WebhookJob): Record<string, string> {
     // A fresh timestamp per attempt: a retry hours later must still pass the receiver's tolerance.
     const timestamp = Math.floor(Date.now() / 1000);
-    let response: Response;
+    return {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      [EVENT_HEADER]: data.event,
+      [DELIVERY_HEADER]: data.deliveryId,
+      [IDEMPOTENCY_HEADER]: data.deliveryId,
+      [TIMESTAMP_HEADER]: String(timestamp),
+      [SIGNATURE_HEADER]: signPayload(secret, timestamp, data.body),
+      [STANDARD_ID_HEADER]: data.deliveryId,
+      [STANDARD_TIMESTAMP_HEADER]: String(timestamp),
+      [STANDARD_SIGNATURE_HEADER]: signStandardWebhook(secret, data.deliveryId, timestamp, data.body),
+    };
+  }
+
+  /** One POST over a connection to the checked addresses; resolves to the answer's status. */
+  async function post(data: WebhookJob, target: CheckedTarget): Promise<number> {
+    // One Agent per attempt: no pooled connection outlives the check it was made after.
+    const dispatcher = connectOnlyTo(target);
     try {
-      response = await send(data.url, {
+      const response = await send(data.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
-          [EVENT_HEADER]: data.event,
-          [DELIVERY_HEADER]: data.deliveryId,
-          [IDEMPOTENCY_HEADER]: data.deliveryId,
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signPayload(secret, timestamp, data.body),
-        },
+        headers: signedHeaders(data),
         body: data.body,
         // A redirect could lead anywhere, past the target check: it fails the delivery instead.
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
+        dispatcher,
       });
+      // Only the status matters; the answer's body is dropped unread.
+      await response.body?.cancel().catch(() => {});
+      return response.status;
     } catch (err) {
       const message = `POST ${new URL(data.url).host} ${whyFailed(err, timeoutMs)}`;
       throw new WebhookAttemptError(message, undefined, { cause: err });
+    } finally {
+      await dispatcher.destroy().catch(() => {});
     }
-    // Only the status matters; dropping the answer's body releases the connection.
-    await response.body?.cancel().catch(() => {});
-    const { status } = response;
+  }
+
+  async function deliver(data: WebhookJob): Promise<number> {
+    const status = await post(data, await checkTarget(data.url, policy));
     if (status >= 200 && status < 300) return status;
     const message = `POST ${new URL(data.url).host} answered ${status}`;
     throw retryable(status)
@@ -123,8 +136,7 @@ export function createWebhookProcessor(options: WebhookProcessorOptions) {
     const attempt = job.attemptsMade + 1;
     const context = { deliveryId: data.deliveryId, event: data.event, host: hostOf(data.url), attempt };
     try {
-      await checkTarget(data.url);
-      const status = await post(data);
+      const status = await deliver(data);
       log.info({ ...context, status }, 'webhook delivered');
       return { status, attempts: attempt };
     } catch (err) {

@@ -1,5 +1,6 @@
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { verifySignature } from '../src/index.js';
+import { standardWebhooksSecret, verifySignature } from '../src/index.js';
 import { OUTPUT, SECRET, useWebhookQueue } from './fixture.js';
 import { finishedExecution, startReceiver } from './support.js';
 
@@ -38,6 +39,26 @@ describe('delivery', () => {
     expect(logged).toContain(`"host":"${new URL(url).host}"`);
     expect(logged).toContain('"status":500');
     expect(logged).not.toContain(OUTPUT);
+  });
+
+  it('signs every attempt by the Standard Webhooks scheme too, as its official library verifies', async () => {
+    const { url, requests } = await deliverTo((n) => (n < 1 ? 503 : 204));
+    const job = await enqueue(url, { deliveryId: 'submission-s1', event: 'submission.finished' });
+
+    expect(await finished(job)).toEqual({ status: 204, attempts: 2 });
+    const receiver = new Webhook(standardWebhooksSecret(SECRET));
+    const stranger = new Webhook(standardWebhooksSecret('another secret'));
+    for (const request of requests) {
+      const headers = {
+        'webhook-id': String(request.headers['webhook-id']),
+        'webhook-timestamp': String(request.headers['webhook-timestamp']),
+        'webhook-signature': String(request.headers['webhook-signature']),
+      };
+      expect(headers['webhook-id']).toBe('submission-s1');
+      expect(headers['webhook-timestamp']).toBe(request.headers['kiln-timestamp']);
+      expect(receiver.verify(request.body, headers)).toEqual(finishedExecution(OUTPUT));
+      expect(() => stranger.verify(request.body, headers)).toThrow(WebhookVerificationError);
+    }
   });
 
   it('retries 408 and 429 like 5xx', async () => {

@@ -20,8 +20,14 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A webhook receiver on a free loopback port that records every request and answers as told. */
-export async function startReceiver(answer: Answer): Promise<Receiver> {
+/**
+ * A webhook receiver that records every request and answers as told: on a free port of 127.0.0.1 by
+ * default, or where `at` says (any 127.x address is the local host too, so a test can run two).
+ */
+export async function startReceiver(
+  answer: Answer,
+  at: { host: string; port: number } = { host: '127.0.0.1', port: 0 },
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,9 +46,9 @@ export async function startReceiver(answer: Answer): Promise<Receiver> {
       res.writeHead(status, { 'content-type': 'text/plain', ...location }).end(`answered ${status}`);
     });
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(at.port, at.host);
   await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = `http://${at.host}:${(server.address() as AddressInfo).port}`;
   return {
     url: `${base}/hooks/kiln`,
     requests,

@@ -1,11 +1,13 @@
+import { Response } from 'undici';
 import { describe, expect, it } from 'vitest';
+import type { WebhookProcessorOptions } from '../src/index.js';
 import { useWebhookQueue } from './fixture.js';
 
 const fixture = useWebhookQueue();
 const { deliverTo, enqueue, finished } = fixture;
 
 /** A fetch that answers 204 without touching the network, and remembers where it was sent. */
-function fakeFetch(sentTo: string[]): typeof fetch {
+function fakeFetch(sentTo: string[]): WebhookProcessorOptions['fetch'] {
   return async (input) => {
     sentTo.push(String(input));
     return new Response(null, { status: 204 });
