@@ -1,9 +1,12 @@
-// Compiles the kiln-run helper (native/kiln-run.c) into dist/kiln-run with the machine's C compiler.
+// Compiles the kiln-run helper (native/*.c) into dist/kiln-run with the machine's C compiler.
 // Images compile it in their own build stage; this is for the host tests and benchmarks.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 
+const sources = readdirSync('native')
+  .filter((name) => name.endsWith('.c'))
+  .map((name) => `native/${name}`);
 mkdirSync('dist', { recursive: true });
-execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', 'dist/kiln-run', 'native/kiln-run.c'], {
+execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', 'dist/kiln-run', ...sources], {
   stdio: 'inherit',
 });

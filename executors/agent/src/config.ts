@@ -24,8 +24,13 @@ export interface AgentConfig {
   readonly exitWhenDirty: boolean;
   /** Confine the program's writes with Landlock (see kiln-run.c); off only to test the OOM guard alone. */
   readonly landlock: boolean;
-  /** Start each slot's next runtime ahead of its run (KILN_WARM_START; see Runner.prepare). */
+  /** Start each slot's next runtime ahead of its run (KILN_WARM_START; see Runner.startWarm). */
   readonly warmStart: boolean;
+  /**
+   * Memory the executor keeps beyond its slots' runs: the agent, the helpers, the compile cache, kernel
+   * memory a run can hold without it being counted (pipe buffers), and the guard's sampling slack.
+   */
+  readonly memoryReserveMb: number;
   readonly logLevel: string;
 }
 
@@ -71,8 +76,9 @@ export function parseConfig(env: Env): AgentConfig {
     shutdownGraceMs: int('KILN_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
     exitWhenDirty: bool('KILN_EXIT_WHEN_DIRTY', true),
     landlock: bool('KILN_LANDLOCK', true),
-    // Start the runtime of a slot's next run ahead of it (languages with `warmRun`): see Runner.prepare.
+    // Start the runtime of a slot's next run ahead of it (languages with `warmStart`): see Runner.startWarm.
     warmStart: bool('KILN_WARM_START', true),
+    memoryReserveMb: int('KILN_MEMORY_RESERVE_MB', 256, 0, 1_000_000),
     logLevel: text('LOG_LEVEL', 'info'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

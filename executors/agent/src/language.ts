@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
 import { LanguageSchema, LimitsSchema } from '@kiln/protocol';
 import Type, { type Static } from 'typebox';
 import Compile from 'typebox/compile';
@@ -30,11 +30,11 @@ export const LanguageSpecSchema = Type.Object(
     ),
     run: Type.Array(Type.String(), { minItems: 1 }),
     /**
-     * The warm start (optional): a command that starts the runtime ahead of the run, waits for one go byte
-     * (0x01) on stdin and then runs `{source}` exactly as `run` would (see executors/<language>/warm.*).
-     * `{languageDir}` is the directory of this table, where the launcher lives.
+     * The warm start: `run` may be started ahead of its run, with `{source}` a FIFO it waits on until the
+     * run's source comes (see native/kiln-run.c, the gate). For interpreters that read their source file
+     * only once they are up, which is what makes the start-up worth paying early.
      */
-    warmRun: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+    warmStart: Type.Optional(Type.Boolean()),
     /**
      * How the memory limit is enforced: `address-space` (RLIMIT_AS) where the runtime tolerates it. V8 does
      * not: it reserves far more address space than it touches, and Node 24 counts a 512 MB code range per
@@ -60,8 +60,6 @@ export interface Toolchain {
   readonly spec: LanguageSpec;
   readonly version: string;
   readonly memoryErrors: readonly RegExp[];
-  /** The directory of the language table, for `{languageDir}`. */
-  readonly languageDir: string;
   resolve(name: string): string;
 }
 
@@ -92,11 +90,11 @@ export function loadToolchain(file: string, toolPath: string): Toolchain {
   const [tool, ...args] = spec.versionCommand;
   const output = execFileSync(resolve(tool!), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const version = output.split('\n')[0]!.trim();
-  for (const command of [spec.run, spec.warmRun ?? [], spec.compile?.command ?? []]) {
+  for (const command of [spec.run, spec.compile?.command ?? []]) {
     if (command[0]) resolve(command[0]);
   }
   const memoryErrors = spec.memoryErrorPatterns.map((p) => new RegExp(p, 'm'));
-  return { spec, version, memoryErrors, languageDir: dirname(resolvePath(file)), resolve };
+  return { spec, version, memoryErrors, resolve };
 }
 
 /** Fill `{name}` placeholders of an argv template. An unknown placeholder is a table bug: fail loudly. */

@@ -2,6 +2,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { checkCapacity } from './capacity.js';
 import { ConfigError, parseConfig, readToken } from './config.js';
 import { loadToolchain } from './language.js';
 import { createLogger } from './log.js';
@@ -29,14 +30,31 @@ export async function startAgent(env: Record<string, string | undefined> = proce
       log.warn({ err, dir: cacheParent }, 'could not make the compile cache directory private');
     }
   }
-  const runner = new Runner(config, toolchain, log);
+  const { spec } = toolchain;
+  checkCapacity({
+    slots: config.slots,
+    largestRunMb: Math.max(spec.limits.maximums.memoryMb, spec.compile?.limits.memoryMb ?? 0),
+    reserveMb: config.memoryReserveMb,
+    writableDirs: [config.workRoot, ...config.scratchDirs],
+  });
+  const runner = new Runner(config, toolchain, config.slots, log);
   const pool = new SlotPool(
     config.slots,
-    config.uidBase ?? replicaUidBase(toolchain.spec.uidBase, hostname()),
+    config.uidBase ?? replicaUidBase(spec.uidBase, hostname()),
+    config.workRoot,
   );
-  // Start from a clean baseline: whatever a previous agent left in this container goes first.
-  for (const slot of pool.all) await runner.clean(slot);
-  for (const slot of pool.all) runner.prepare(slot);
+  // Start from a clean baseline: whatever a previous agent left in this container goes first. A slot that
+  // cannot be cleaned is retired; an executor with none left cannot serve.
+  for (const slot of pool.all) {
+    try {
+      await runner.clean(slot);
+      runner.startWarm(slot);
+    } catch (err) {
+      pool.retire(slot);
+      log.error({ slot: slot.index, err }, 'slot is dirty at start: retired');
+    }
+  }
+  if (pool.live === 0) throw new Error('no slot of this executor could be cleaned at start');
 
   let stopping: Promise<void> | undefined;
   const server = new AgentServer({
@@ -55,7 +73,7 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   const address = server.http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const uids = `${pool.all[0]!.uid}-${pool.all.at(-1)!.uid}`;
-  const { language } = toolchain.spec;
+  const { language } = spec;
   log.info({ language, version: toolchain.version, slots: config.slots, uids, port }, 'executor agent ready');
   return {
     server,

@@ -12,7 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { DirtySlotError, type Runner } from './runner.js';
-import type { SlotPool } from './slots.js';
+import type { Slot, SlotPool } from './slots.js';
 
 export const AGENT_VERSION = '0.1.0';
 const PING_INTERVAL_MS = 15_000;
@@ -23,7 +23,7 @@ export interface AgentServerOptions {
   token: string;
   version: string;
   log: Logger;
-  /** Called once when a slot fails its baseline check: the executor is no longer trustworthy. */
+  /** Called once when the last slot in service fails its baseline check: the executor cannot serve. */
   onDirty: (err: DirtySlotError) => void;
 }
 
@@ -50,7 +50,12 @@ export class AgentServer {
       const ok = req.url === '/healthz' && this.healthy;
       res.writeHead(ok ? 200 : req.url === '/healthz' ? 503 : 404, { 'content-type': 'application/json' });
       res.end(
-        JSON.stringify({ healthy: this.healthy, busy: options.pool.busy, queued: options.pool.queued }),
+        JSON.stringify({
+          healthy: this.healthy,
+          busy: options.pool.busy,
+          queued: options.pool.queued,
+          live: options.pool.live,
+        }),
       );
     });
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
@@ -179,16 +184,21 @@ export class AgentServer {
     this.inFlight.set(frame.id, { controller, done });
   }
 
-  private async cleanSlot(slot: Parameters<SlotPool['release']>[0]): Promise<void> {
+  /**
+   * A slot is handed out again only once clean. One that cannot be cleaned is retired on its own while the
+   * others go on serving; the executor calls itself unhealthy (to be recreated) only when none is left.
+   */
+  private async cleanSlot(slot: Slot): Promise<void> {
     const { runner, pool, log } = this.options;
     try {
       await runner.clean(slot);
-      runner.prepare(slot);
+      if (this.accepting) runner.startWarm(slot);
       pool.release(slot);
     } catch (err) {
       pool.retire(slot);
+      log.error({ slot: slot.index, live: pool.live, err }, 'slot is dirty after its sweep: retired');
+      if (pool.live > 0) return;
       this.healthy = false;
-      log.error({ slot: slot.index, err }, 'slot is dirty after cleanup: executor unhealthy');
       if (err instanceof DirtySlotError) this.options.onDirty(err);
     }
   }
@@ -214,7 +224,7 @@ export class AgentServer {
     }, graceMs);
     await all();
     clearTimeout(timer);
-    await this.options.runner.discardAllWarm();
+    await this.options.runner.stopWarm(this.options.pool.all);
     for (const ws of this.wss.clients) ws.close(1001, 'executor shutting down');
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }

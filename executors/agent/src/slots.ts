@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Program, SweepReport } from './sandbox/program.js';
 
 /** Uid ranges of 16 per language (passwd entries exist for all of them in the images). */
 export const UID_RANGES = 256;
@@ -16,40 +17,60 @@ export function replicaUidBase(languageBase: number, hostname: string): number {
 }
 
 /**
- * A fixed set of slots. Each owns a distinct unprivileged uid (the language's uidBase + index), so runs in
- * different slots can neither see each other's files nor signal each other's processes. A run waits for a
- * free slot; a slot that failed its baseline check is never handed out again.
+ * One slot: a distinct unprivileged uid (the language's uidBase + index) and a work dir, so runs in
+ * different slots can neither see each other's files nor signal each other's processes. What the slot is
+ * doing between runs lives here too.
  */
-export interface Slot {
-  readonly index: number;
-  readonly uid: number;
-  readonly gid: number;
+export class Slot {
+  /** The runtime of the slot's next run, started ahead of it (a warm start), and the limits it fixed. */
+  warm: { program: Program; key: string } | undefined;
+  /** The helper of the slot's last program, until it is gone; with its sweep when it swept. */
+  helperDone: Promise<SweepReport | undefined> | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly uid: number,
+    readonly dir: string,
+  ) {}
+
+  get gid(): number {
+    return this.uid;
+  }
 }
 
+/**
+ * A fixed set of slots. A run waits for a free slot; a slot that cannot be brought back to its baseline is
+ * retired for good, and the others go on serving.
+ */
 export class SlotPool {
   readonly all: readonly Slot[];
   private readonly free: Slot[];
   private waiting: Array<(slot: Slot) => void> = [];
-  private broken = 0;
+  private retired = 0;
 
-  constructor(
-    readonly size: number,
-    uidBase: number,
-  ) {
-    this.all = Array.from({ length: size }, (_, index) => ({
-      index,
-      uid: uidBase + index,
-      gid: uidBase + index,
-    }));
+  constructor(size: number, uidBase: number, workRoot: string) {
+    this.all = Array.from(
+      { length: size },
+      (_, index) => new Slot(index, uidBase + index, `${workRoot}/slot-${index}`),
+    );
     this.free = [...this.all];
   }
 
+  get size(): number {
+    return this.all.length;
+  }
+
   get busy(): number {
-    return this.size - this.free.length - this.broken;
+    return this.size - this.free.length - this.retired;
   }
 
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /** Slots still in service. */
+  get live(): number {
+    return this.size - this.retired;
   }
 
   /** A free slot, or the first one released; undefined if `signal` aborts while waiting. */
@@ -77,8 +98,8 @@ export class SlotPool {
     else this.free.push(slot);
   }
 
-  /** Take a dirty slot out of service for good. */
+  /** Take a slot that cannot be cleaned out of service for good; the runs waiting go on waiting. */
   retire(_slot: Slot): void {
-    this.broken++;
+    this.retired++;
   }
 }

@@ -1,5 +1,5 @@
 import type { Status } from '@kiln/protocol';
-import type { Outcome } from './sandbox/execute.js';
+import type { Outcome } from './sandbox/program.js';
 
 export interface StatusInput {
   outcome: Outcome;
@@ -7,35 +7,44 @@ export interface StatusInput {
   memoryLimitKb: number;
   /** The language table's stderr patterns for "the runtime ran out of memory". */
   memoryErrors: readonly RegExp[];
+  /** The kernel's OOM killer killed a process in this executor while the run was on (cgroup counter). */
+  oomKilled?: boolean;
 }
+
+/** Why the helper's guard ended a run, in words for the program's author (see native/guard.c). */
+export const VIOLATIONS: Record<string, string> = {
+  memory: 'the run as a whole (all its processes, shared memory and files) went over its memory limit',
+  files: 'the run created more files or directories in a shared scratch dir (/tmp, /dev/shm) than its share',
+  oom_score_adj: 'the program lowered its OOM score (oom_score_adj), which would expose the executor',
+};
 
 /**
  * How a run's status is decided, first match wins:
  *
  * 1. `internal_error`: the helper could not start the program (setup failed): Kiln's fault, not the program's.
- * 1b. `runtime_error`: the helper's OOM guard killed the run because the program lowered its OOM score
- *    (an attack on the agent, never an accident).
- * 2. `output_limit_exceeded`: stdout or stderr passed the cap; the agent killed the run and kept what came.
- * 3. `time_limit_exceeded`: the agent's wall clock fired, or CPU time ran out. RLIMIT_CPU works in whole
+ * 2. The helper's guard ended the run: `memory_limit_exceeded` for memory; `runtime_error` for files past
+ *    the run's share and for a lowered OOM score (an attack on the agent, never an accident).
+ * 3. `output_limit_exceeded`: stdout or stderr passed the cap; the agent killed the run and kept what came.
+ * 4. `time_limit_exceeded`: the agent's wall clock fired, or CPU time ran out. RLIMIT_CPU works in whole
  *    seconds (SIGXCPU at the soft limit, SIGKILL a second later), so the measured CPU time is compared with
  *    the millisecond limit too: over it is a time limit even when the program finished.
- * 4. `memory_limit_exceeded`, by language:
- *    - any language: SIGKILL that the agent did not send, which is the kernel's OOM killer once the container
- *      runs short (programs run with oom_score_adj 1000, so they go first), or a failed run whose peak RSS
- *      passed the limit;
- *    - Python (RLIMIT_AS): allocation fails inside the interpreter, which raises `MemoryError`; uncaught, its
- *      traceback ends with a `MemoryError` line;
- *    - C++ (RLIMIT_AS): `operator new` throws `std::bad_alloc`; uncaught, libstdc++ prints
- *      "terminate called after throwing an instance of 'std::bad_alloc'" and aborts (SIGABRT);
- *    - JavaScript: V8's heap is capped by --max-old-space-size (fatal "JavaScript heap out of memory", SIGABRT
- *      or SIGTRAP); Buffers outside the heap by the container's memory: the kernel OOM-kills the program
- *      (the SIGKILL rule above), or an allocation fails first ("RangeError: Failed to allocate memory").
- *    The pattern must be in stderr *and* the program must have failed, so printing the words is not enough.
- * 5. `runtime_error`: a non-zero exit code or any other signal.
- * 6. `ok`.
+ * 5. `memory_limit_exceeded`, only with evidence of memory:
+ *    - the run's peak memory as a whole passed the limit (the guard's samples, or one process's peak RSS);
+ *    - the kernel's OOM killer killed a process here during the run and the program died of SIGKILL (the
+ *      guard keeps runs within their limits, so this is a last line);
+ *    - Python and C++ (RLIMIT_AS): allocation fails inside the runtime, `MemoryError` or
+ *      "terminate called after throwing an instance of 'std::bad_alloc'";
+ *    - JavaScript: V8's heap cap (--max-old-space-size) ends it with "JavaScript heap out of memory".
+ *    A pattern must be in stderr *and* the program must have failed, so printing the words is not enough.
+ *    A SIGKILL with no such evidence (the program killed itself, or a child killed it) is not a memory
+ *    limit: it is a `runtime_error` with signal SIGKILL, as a bare process would report it.
+ * 6. `runtime_error`: a non-zero exit code or any signal.
+ * 7. `ok`.
  */
-export function decideStatus({ outcome, cpuTimeLimitMs, memoryLimitKb, memoryErrors }: StatusInput): Status {
+export function decideStatus(input: StatusInput): Status {
+  const { outcome, cpuTimeLimitMs, memoryLimitKb, memoryErrors } = input;
   if (outcome.setupError) return 'internal_error';
+  if (outcome.violation === 'memory') return 'memory_limit_exceeded';
   if (outcome.violation) return 'runtime_error';
   if (outcome.killedFor === 'output') return 'output_limit_exceeded';
   if (outcome.killedFor === 'time') return 'time_limit_exceeded';
@@ -44,9 +53,10 @@ export function decideStatus({ outcome, cpuTimeLimitMs, memoryLimitKb, memoryErr
   if (outcome.signal === 'SIGXCPU' || cpuTimeMs > cpuTimeLimitMs || (failed && cpuTimeMs >= cpuTimeLimitMs)) {
     return 'time_limit_exceeded';
   }
-  if (outcome.signal === 'SIGKILL' && outcome.killedFor === null) return 'memory_limit_exceeded';
+  if (outcome.memoryKb > memoryLimitKb) return 'memory_limit_exceeded';
+  if (outcome.signal === 'SIGKILL' && outcome.killedFor === null && input.oomKilled)
+    return 'memory_limit_exceeded';
   if (failed) {
-    if (outcome.memoryKb > memoryLimitKb) return 'memory_limit_exceeded';
     const stderr = outcome.stderr.toString('utf8');
     if (memoryErrors.some((pattern) => pattern.test(stderr))) return 'memory_limit_exceeded';
     return 'runtime_error';

@@ -55,7 +55,8 @@ describe('kiln-run', () => {
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(String(UID));
     expect(Number(result.field('status')) >> 8).toBe(3);
-    expect(Number(result.field('maxrss_kb'))).toBeGreaterThan(0);
+    expect(Number(result.field('memory_kb'))).toBeGreaterThan(0);
+    expect(Number(result.field('cpu_us'))).toBeGreaterThanOrEqual(0);
     expect(result.field('clean')).toBe('1');
   });
 

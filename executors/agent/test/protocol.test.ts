@@ -67,7 +67,7 @@ describe('python agent with one slot: the executor link', () => {
   });
 
   it('answers /healthz without the token', async () => {
-    expect(await health(agent)).toEqual({ healthy: true, busy: 0, queued: 0 });
+    expect(await health(agent)).toEqual({ healthy: true, busy: 0, queued: 0, live: 1 });
     expect((await fetch(`http://127.0.0.1:${agent.port}/other`)).status).toBe(404);
   });
 

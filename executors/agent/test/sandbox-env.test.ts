@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '@kiln/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestAgent, TEST_UID_BASE, type TestAgent } from './support/agent.js';
+import { slotDirsAtBaseline, startTestAgent, TEST_UID_BASE, type TestAgent } from './support/agent.js';
 
 interface Identity {
   env: string[];
@@ -80,13 +80,12 @@ describe.each(Object.keys(whoAmI) as Language[])('%s: the sandbox a program runs
     expect(uids.every((uid) => uid >= uidBase && uid <= uidBase + 1)).toBe(true);
   });
 
-  it('removes the work dir after every run: a slot waits with an empty one, or none', async () => {
+  it('removes the work dir after every run: a slot waits with none, or a warm one holding only its gate', async () => {
     await agent.client.run(code);
     await agent.idle();
-    const sandbox = join(agent.root, 'sandbox');
-    for (const dir of readdirSync(sandbox)) {
-      expect(dir).toMatch(/^slot-[01]$/);
-      expect(readdirSync(join(sandbox, dir))).toEqual([]);
+    for (const { slot, entries, gate } of slotDirsAtBaseline(agent.root)) {
+      expect(slot).toMatch(/^slot-[01]$/);
+      expect(entries.length === 0 || gate, `${slot}: ${entries.join(', ')}`).toBe(true);
     }
   });
 });
@@ -117,8 +116,9 @@ describe('python: isolation and leftovers', () => {
     expect(await agent.client.run(code)).toMatchObject({ status: 'ok', stdout: 'wrote\n' });
     await agent.idle();
     expect(existsSync(leftover)).toBe(false);
-    const sandbox = join(agent.root, 'sandbox');
-    // The slot waits for its next run in a fresh, empty work dir (the warm start's).
-    for (const dir of readdirSync(sandbox)) expect(readdirSync(join(sandbox, dir))).toEqual([]);
+    // The slot waits for its next run in a fresh work dir (the warm start's), holding only its gate.
+    for (const { slot, entries, gate } of slotDirsAtBaseline(agent.root)) {
+      expect(gate, `${slot}: ${entries.join(', ')}`).toBe(true);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Language, Status } from '@kiln/protocol';
 import { describe, expect, it } from 'vitest';
-import type { Outcome } from '../src/sandbox/execute.js';
+import type { Outcome } from '../src/sandbox/program.js';
 import { decideStatus } from '../src/status.js';
 
 const CPU_LIMIT_MS = 1000;
@@ -24,18 +24,22 @@ const outcome = (changes: Partial<Omit<Outcome, 'stderr'>> & { stderr?: string }
   stderrTruncated: false,
   killedFor: null,
   setupError: null,
-  clean: true,
   violation: null,
   ...changes,
   stderr: Buffer.from(changes.stderr ?? ''),
 });
 
-const decide = (changes: Parameters<typeof outcome>[0], language: Language = 'python'): Status =>
+const decide = (
+  changes: Parameters<typeof outcome>[0],
+  language: Language = 'python',
+  oomKilled = false,
+): Status =>
   decideStatus({
     outcome: outcome(changes),
     cpuTimeLimitMs: CPU_LIMIT_MS,
     memoryLimitKb: MEMORY_LIMIT_KB,
     memoryErrors: memoryErrors(language),
+    oomKilled,
   });
 
 const died = { exitCode: null, signal: 'SIGKILL' } as const;
@@ -53,6 +57,11 @@ describe('decideStatus', () => {
 
   it('reports a run the OOM guard ended as a runtime error, whatever else happened', () => {
     expect(decide({ violation: 'oom_score_adj', signal: 'SIGKILL', exitCode: null })).toBe('runtime_error');
+  });
+
+  it('reports a run the guard ended for its memory as a memory limit, for its files as a runtime error', () => {
+    expect(decide({ violation: 'memory', ...died, killedFor: null })).toBe('memory_limit_exceeded');
+    expect(decide({ violation: 'files', ...died })).toBe('runtime_error');
   });
 
   it('reports the output cap before anything else the killed program did', () => {
@@ -79,17 +88,26 @@ describe('decideStatus', () => {
     expect(decide({ ...died, cpuTimeMs: CPU_LIMIT_MS })).toBe('time_limit_exceeded');
   });
 
-  it('reports a SIGKILL the agent did not send as a memory limit', () => {
-    expect(decide(died)).toBe('memory_limit_exceeded');
+  it('reports a SIGKILL with no memory evidence as what it is: a runtime error with that signal', () => {
+    // The program killed itself, or a child killed it: a bare process would just have died of SIGKILL.
+    expect(decide(died)).toBe('runtime_error');
+    expect(decide({ ...died, memoryKb: MEMORY_LIMIT_KB })).toBe('runtime_error');
+  });
+
+  it('reports a SIGKILL as a memory limit when the kernel OOM-killed a process during the run', () => {
+    expect(decide(died, 'javascript', true)).toBe('memory_limit_exceeded');
+    // ...but not a run that ended by itself meanwhile
+    expect(decide({ exitCode: 1 }, 'javascript', true)).toBe('runtime_error');
   });
 
   it('does not call a cancelled run a memory limit', () => {
     expect(decide({ ...died, killedFor: 'cancel' })).toBe('runtime_error');
   });
 
-  it('reports a failed run whose peak memory passed the limit as a memory limit', () => {
+  it('reports a run whose peak memory as a whole passed the limit as a memory limit, even if it finished', () => {
     expect(decide({ exitCode: 1, memoryKb: MEMORY_LIMIT_KB + 1 })).toBe('memory_limit_exceeded');
-    expect(decide({ exitCode: 0, memoryKb: MEMORY_LIMIT_KB + 1 })).toBe('ok');
+    expect(decide({ exitCode: 0, memoryKb: MEMORY_LIMIT_KB + 1 })).toBe('memory_limit_exceeded');
+    expect(decide({ exitCode: 0, memoryKb: MEMORY_LIMIT_KB })).toBe('ok');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,4 +80,23 @@ export async function startTestAgent(
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Every slot dir at its baseline: none, an empty one, or a warm start's, which root still holds (0711)
+ * and which holds nothing but the FIFO the waiting interpreter reads its source from (see kiln-run.c).
+ */
+export function slotDirsAtBaseline(root: string): Array<{ slot: string; entries: string[]; gate: boolean }> {
+  const sandbox = join(root, 'sandbox');
+  return readdirSync(sandbox).map((slot) => {
+    const dir = join(sandbox, slot);
+    const entries = readdirSync(dir);
+    const stat = lstatSync(dir);
+    const gate =
+      entries.length === 1 &&
+      lstatSync(join(dir, entries[0]!)).isFIFO() &&
+      stat.uid === 0 &&
+      (stat.mode & 0o777) === 0o711;
+    return { slot, entries, gate };
+  });
 }
