@@ -49,6 +49,9 @@
 #define MAX_TREE 4096
 /* While the cheap sum stays past the limit, the exact total is retaken at most this often. */
 #define PRECISE_INTERVAL_NS (4 * 1000 * 1000LL)
+/* Under the limit, the files are counted again when the file systems grew this much, at most this often. */
+#define WALK_GROWTH_KB 4096
+#define WALK_INTERVAL_NS (20 * 1000 * 1000LL)
 
 struct fs_state {
   dev_t dev;
@@ -56,6 +59,7 @@ struct fs_state {
   long long files_share;       /* entries one run may hold here; < 0: no limit */
   long long used_bytes, used_entries;       /* as statfs saw them at the last walk */
   long long owned_bytes, owned_entries;     /* what the last walk found the run's */
+  long long growth_bytes;                   /* what it gained since, as of the last tick */
 };
 
 struct process {
@@ -75,6 +79,7 @@ struct guard {
   long long peak_kb, precise_kb;
   long long last_precise_ns;
   const char *files_over; /* the file system where the last exact count found the run past its share */
+  int suspect;            /* the last exact total was past the memory limit: the next one confirms */
 };
 
 static long long now_ns(void) {
@@ -235,10 +240,25 @@ static long long files_estimate_kb(struct guard *guard, const char **over_files)
     if (statfs(fs->path, &sf) != 0) continue;
     long long used = (long long)(sf.f_blocks - sf.f_bfree) * sf.f_bsize;
     long long entries = (long long)(sf.f_files - sf.f_ffree);
-    total += fs->owned_bytes + (used > fs->used_bytes ? used - fs->used_bytes : 0);
+    fs->growth_bytes = used > fs->used_bytes ? used - fs->used_bytes : 0;
+    total += fs->owned_bytes + fs->growth_bytes;
     long long owned_entries = fs->owned_entries + (entries > fs->used_entries ? entries - fs->used_entries : 0);
     if (fs->files_share >= 0 && owned_entries > fs->files_share) *over_files = fs->path;
   }
+  return total / 1024;
+}
+
+/* What the file systems gained since the last walk, all of it counted as the run's. */
+static long long files_growth_kb(const struct guard *guard) {
+  long long growth = 0;
+  for (int i = 0; i < guard->nfs; i++) growth += guard->fs[i].growth_bytes;
+  return growth / 1024;
+}
+
+/* The run's files as the last walk counted them. */
+static long long own_files_kb(const struct guard *guard) {
+  long long total = 0;
+  for (int i = 0; i < guard->nfs; i++) total += guard->fs[i].owned_bytes;
   return total / 1024;
 }
 
@@ -284,8 +304,10 @@ static int walk_files(struct guard *guard, struct usage owned[MAX_FS]) {
   return reliable;
 }
 
-/* Files a process holds open on a tmpfs (unlinked ones too) that no walk could name. */
-static long long open_files_kb(struct guard *guard, long pid) {
+/* Files a process holds open on a tmpfs (unlinked ones too) that no walk could name: added to the owned
+   usage of their file system, so that the estimates that follow keep them. Returns what lies on no file
+   system the guard watches (memfds: refused to programs, counted all the same). */
+static long long open_files_kb(struct guard *guard, long pid, struct usage owned[MAX_FS]) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%ld/fd", pid);
   int fds = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -300,8 +322,14 @@ static long long open_files_kb(struct guard *guard, long pid) {
     struct stat st;
     if (entry->d_name[0] == '.') continue;
     if (fstatat(fds, entry->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
-    if (is_shmem_dev(guard, st.st_dev) && inode_set_add(guard->seen, st.st_dev, st.st_ino))
+    if (!is_shmem_dev(guard, st.st_dev) || !inode_set_add(guard->seen, st.st_dev, st.st_ino)) continue;
+    int fs = fs_index(guard, st.st_dev);
+    if (fs < 0) {
       total += (long long)st.st_blocks / 2;
+    } else {
+      owned[fs].bytes += (long long)st.st_blocks * 512;
+      owned[fs].entries++;
+    }
   }
   closedir(listing);
   return total;
@@ -346,17 +374,18 @@ static long long mapped_shmem_kb(struct guard *guard, long pid) {
   return total;
 }
 
-/* The exact total, in KiB (see the top of this file). */
-static long long precise_kb(struct guard *guard, struct usage owned[MAX_FS], int *reliable) {
+/* The exact total, in KiB (see the top of this file); with `files_only`, only the files are counted again
+   (the processes' proportional sizes cost a walk of their page tables: milliseconds for a big compiler). */
+static long long precise_kb(struct guard *guard, struct usage owned[MAX_FS], int *reliable, int files_only) {
   const struct run_config *config = guard->config;
   inode_set_clear(guard->seen);
   setfsgid(config->gid);
   setfsuid(config->uid);
   *reliable = walk_files(guard, owned);
   long long total = 0, largest_file = 0;
-  for (size_t i = 0; i < guard->nprocs; i++) total += open_files_kb(guard, guard->procs[i].pid);
+  for (size_t i = 0; i < guard->nprocs; i++) total += open_files_kb(guard, guard->procs[i].pid, owned);
   for (int i = 0; i < guard->nfs; i++) total += owned[i].bytes / 1024;
-  for (size_t i = 0; i < guard->nprocs; i++) {
+  for (size_t i = 0; i < guard->nprocs && !files_only; i++) {
     struct process *p = &guard->procs[i];
     if (p->file_kb > largest_file) largest_file = p->file_kb;
     char path[64], text[2048];
@@ -377,7 +406,7 @@ static long long precise_kb(struct guard *guard, struct usage owned[MAX_FS], int
 
 /* Take the exact total. A walk that the program raced (a directory moved while the walk was below it) is
    not trusted: the over-count stands until the next one. */
-static void measure(struct guard *guard, long long cheap, const char *over_files) {
+static void measure(struct guard *guard, long long cheap, const char *over_files, int files_only) {
   /* The file systems are looked at before the walk: what grows during it is counted twice, never missed. */
   long long used_bytes[MAX_FS] = {0}, used_entries[MAX_FS] = {0};
   for (int i = 0; i < guard->nfs; i++) {
@@ -392,13 +421,13 @@ static void measure(struct guard *guard, long long cheap, const char *over_files
   }
   struct usage owned[MAX_FS];
   int reliable = 1;
-  long long exact = precise_kb(guard, owned, &reliable);
+  long long exact = precise_kb(guard, owned, &reliable, files_only);
   if (!reliable) {
     guard->precise_kb = cheap;
     guard->files_over = over_files;
     return;
   }
-  guard->precise_kb = exact;
+  if (!files_only) guard->precise_kb = exact;
   guard->files_over = NULL;
   for (int i = 0; i < guard->nfs; i++) {
     struct fs_state *fs = &guard->fs[i];
@@ -434,21 +463,39 @@ const char *guard_tick(struct guard *guard) {
     if (p->file_kb > largest_file) largest_file = p->file_kb;
   }
   const char *over_files = NULL;
-  cheap += largest_file + files_estimate_kb(guard, &over_files) + sysv_shm_kb(config->uid);
+  long long procs = cheap + largest_file, sysv = sysv_shm_kb(config->uid);
+  cheap = procs + files_estimate_kb(guard, &over_files) + sysv;
   long long limit_kb = config->memory_bytes >= 0 ? config->memory_bytes / 1024 : -1;
-  long long total = cheap;
-  const char *files_over = NULL;
-  if ((limit_kb >= 0 && cheap > limit_kb) || over_files) {
-    long long now = now_ns();
-    if (now - guard->last_precise_ns >= PRECISE_INTERVAL_NS) {
-      guard->last_precise_ns = now;
-      measure(guard, cheap, over_files);
-    }
+  long long now = now_ns();
+  int over = (limit_kb >= 0 && cheap > limit_kb) || over_files != NULL;
+  long long since = now - guard->last_precise_ns;
+  /* Past a limit by the over-count: the exact total decides (at once when a first one found the run over,
+     to confirm it). Under it, but the file systems grew: the files are counted again, so that what is
+     reported as the run's memory is its own files, not what another slot wrote meanwhile. */
+  long long before = guard->precise_kb;
+  int measured = 0;
+  if (over ? since >= PRECISE_INTERVAL_NS || guard->suspect
+           : files_growth_kb(guard) >= WALK_GROWTH_KB && since >= WALK_INTERVAL_NS) {
+    guard->last_precise_ns = now;
+    measure(guard, cheap, over_files, !over);
+    measured = over;
+  }
+  long long total = procs + own_files_kb(guard) + sysv;
+  if (over) {
     total = guard->precise_kb < cheap ? guard->precise_kb : cheap;
-    files_over = guard->files_over;
+    /* The processes are read one after the other: a fork under way between two reads can make a page
+       count twice. A run is over its limit only when two exact totals in a row say so, and the lower of
+       the two is its peak; one alone is held (not recorded) until the next, taken at the next tick. */
+    int past = limit_kb >= 0 && total > limit_kb;
+    if (measured) {
+      int confirmed = past && guard->suspect;
+      guard->suspect = past && !confirmed;
+      if (confirmed && before < total) total = before;
+    }
+    if (guard->suspect) return over_files && guard->files_over ? "files" : NULL;
   }
   if (total > guard->peak_kb) guard->peak_kb = total;
   if (limit_kb >= 0 && total > limit_kb) return "memory";
-  if (files_over) return "files";
+  if (over_files && guard->files_over) return "files";
   return NULL;
 }

@@ -1,8 +1,8 @@
 // Hostile: fills every writable file system (the work dir, /tmp, /dev/shm) with 15 MB files until it is
-// full. These are tmpfs, so the pages are the container's memory: the agent must still answer, clean all
-// of it up and hand the slot on in working order.
-// expect: ok
-// stdout: FILLED
+// full. These are tmpfs, so the pages are the container's memory and count in the run's: the run ends at
+// its memory limit, long before the file systems (each as big as the container) are full, and the agent
+// must still answer, clean all of it up and hand the slot on in working order.
+// expect: memory_limit_exceeded
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>

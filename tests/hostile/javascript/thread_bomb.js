@@ -1,8 +1,10 @@
 // Hostile: a thread bomb. Starts worker threads that block for ever until Node cannot start another.
 // Threads count against the slot's process limit (RLIMIT_NPROC 64, which Node's own threads share), so
 // Node refuses a new worker long before the container's pids limit, and the program prints how far it got;
-// it must never get past 64 threads.
+// it must never get past 64 threads. Each worker is also an isolate of a few megabytes, and the run's memory
+// counts them all: at the most memory a run may have, the process limit comes first.
 // expect: ok
+// limits: {"memoryMb": 256}
 // stdout: refused after
 const { Worker } = require('node:worker_threads');
 

@@ -4,8 +4,9 @@
 # for and that no OOM kill frees: with the default inode count of a tmpfs (half the host's RAM pages), a
 # few hundred thousand files take the whole container, and the kernel then kills the agent. Every tmpfs
 # must have its own inode limit (nr_inodes) so that creation fails with ENOSPC long before that.
-# expect: ok
-# stdout: FILLED
+# Each run may hold only its share of a shared tmpfs's inodes (the limit divided by the slots plus
+# one), so that the other slot can still create files: past it the guard ends the run.
+# expect: runtime_error
 # limits: {"timeMs": 15000}
 import os
 

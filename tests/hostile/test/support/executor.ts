@@ -16,23 +16,35 @@ const IMAGES: Record<Language, string> = {
 /** Every container these tests start carries this label, so leftovers of an aborted run can be found. */
 export const LABEL = 'kiln.tests=hostile';
 
+/** The largest run (or compile) of each language, in MB: language.json's maximum memory. */
+const LARGEST_RUN_MB: Record<Language, number> = { python: 256, javascript: 256, cpp: 512 };
+
+/**
+ * Executor memory (and tmpfs sizes) as compose.yaml sizes them: slots x the largest run + 256 MB (for 2
+ * slots, compose's defaults: 768m, and 1280m for C++). Less, and the agent refuses to start.
+ */
+export function executorMemory(language: Language, slots: number): string {
+  return `${slots * LARGEST_RUN_MB[language] + 256}m`;
+}
+
 /**
  * The hardening of compose.yaml's executors, flag for flag: the sandbox is only tested for real under the
  * limits it will run with. The port is published on loopback only, on a port Docker picks.
  */
-function hardenedFlags(tokenFile: string, slots: number): string[] {
+function hardenedFlags(language: Language, tokenFile: string, slots: number): string[] {
+  const memory = executorMemory(language, slots);
   return [
     '--init',
     '--read-only',
     '--cap-drop=ALL',
     ...['SETUID', 'SETGID', 'KILL', 'CHOWN'].map((cap) => `--cap-add=${cap}`),
     '--security-opt=no-new-privileges:true',
-    '--memory=256m',
+    `--memory=${memory}`,
     '--cpus=0.5',
     '--pids-limit=256',
-    '--tmpfs=/sandbox:exec,mode=711,size=64m,nr_inodes=16k',
-    '--tmpfs=/tmp:mode=1777,size=32m,nr_inodes=8k',
-    '--tmpfs=/dev/shm:mode=1777,size=64m,nr_inodes=4k',
+    `--tmpfs=/sandbox:exec,mode=711,size=${memory},nr_inodes=16k`,
+    `--tmpfs=/tmp:mode=1777,size=${memory},nr_inodes=8k`,
+    `--tmpfs=/dev/shm:mode=1777,size=${memory},nr_inodes=4k`,
     '--tmpfs=/run/kiln:mode=700,size=64m',
     `--volume=${tokenFile}:/run/secrets/executor_token:ro`,
     `--env=KILN_SLOTS=${slots}`,
@@ -55,6 +67,8 @@ export interface Executor {
   run(code: string, stdin?: string, limits?: LimitsRequest): Promise<ExecutionResult>;
   /** GET /healthz from the host through the published port: 200 while every slot is clean. */
   healthz(): Promise<number>;
+  /** Resolves once no slot is busy: every run answered and every slot swept (results come first). */
+  idle(): Promise<void>;
   /** Docker's own view, from the image's HEALTHCHECK. */
   dockerHealth(): Promise<string>;
   running(): Promise<boolean>;
@@ -75,7 +89,7 @@ export async function startExecutor(language: Language, slots: number): Promise<
     'run',
     '-d',
     `--name=${name}`,
-    ...hardenedFlags(tokenFile, slots),
+    ...hardenedFlags(language, tokenFile, slots),
     IMAGES[language],
   ]);
   const cleanup = async () => {
@@ -98,6 +112,18 @@ export async function startExecutor(language: Language, slots: number): Promise<
       token,
       client,
       run: (code, stdin = '', limits = {}) => runOrFail(client, container, code, stdin, limits),
+      async idle() {
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
+            signal: AbortSignal.timeout(5000),
+          });
+          const { busy } = (await response.json()) as { busy: number };
+          if (busy === 0) return;
+          if (Date.now() > deadline) throw new Error(`${container} still has ${busy} busy slots after 30 s`);
+          await sleep(10);
+        }
+      },
       async healthz() {
         const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
           signal: AbortSignal.timeout(5000),

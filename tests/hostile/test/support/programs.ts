@@ -15,6 +15,7 @@ const EXTENSIONS: Record<Language, string> = { python: '.py', javascript: '.js',
  *   max-time-ms: <n>          the run's wall time must stay below this (the agent stopped it promptly)
  *   gone: <path|tcp:port>     the next run checks that this file is gone and this port is closed (repeatable)
  *   role: holder|snoop|hog    not a sequential attack: run by the two-slot or the two-replica test
+ *   role: spreader            a memory attack: run beside an honest neighbour in the other slot (neighbours.ts)
  *   compile: <status>         the status of the compile stage (C++), e.g. memory_limit_exceeded
  *   stdin-kb: <n>             the run's stdin is n KiB of numbered 64-byte lines (see patternStdin)
  *   stdin: targets            the run's stdin lists addresses the program must fail to reach, one
@@ -37,7 +38,7 @@ export interface HostileProgram {
   readonly stackOnly: boolean;
 }
 
-const ROLES = ['holder', 'snoop', 'hog'] as const;
+const ROLES = ['holder', 'snoop', 'hog', 'spreader'] as const;
 type Role = (typeof ROLES)[number];
 
 const COMMENT = /^\s*(?:#|\/\/|\/\*|\*)\s?(.*)$/;

@@ -31,8 +31,13 @@ int main() {
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos || name == me) continue;
-    for (const auto& line : lines_of("/proc/" + name + "/status")) {
-      if (line.rfind("Uid:", 0) != 0) continue;
+    const auto status = lines_of("/proc/" + name + "/status");
+    // A zombie holds nothing but its pid, until its parent reaps it.
+    const bool zombie = std::any_of(status.begin(), status.end(), [](const std::string& line) {
+      return line.rfind("State:", 0) == 0 && (line.find('Z') != std::string::npos || line.find('X') != std::string::npos);
+    });
+    for (const auto& line : status) {
+      if (zombie || line.rfind("Uid:", 0) != 0) continue;
       auto uids = words_of(line.substr(4));
       if (std::any_of(uids.begin(), uids.end(), [](const std::string& uid) { return uid != "0"; })) {
         problems.push_back("foreign process " + name + " uid " + uids[0]);

@@ -1,23 +1,37 @@
 // The run after every attack, in the same slot: is the container back to its baseline, from the inside?
-// stdin: lines "path <p>" and "port <n>" named by the attack. Prints a greeting, then CLEAN or DIRTY lines.
+// stdin: lines "path <p>" and "port <n>" named by the attack, and "warm <command line prefix>": a warm start
+// in another slot (its interpreter waiting, or the helper starting it), the one process of another uid
+// that may be there.
+// Prints a greeting, then CLEAN or DIRTY lines.
 const fs = require('node:fs');
 
-const request = { path: [], port: [] };
+const request = { path: [], port: [], warm: [] };
 for (const line of fs.readFileSync(0, 'utf8').split('\n').filter(Boolean)) {
-  const [kind, value] = line.split(' ');
-  request[kind].push(value);
+  const space = line.indexOf(' ');
+  request[line.slice(0, space)].push(line.slice(space + 1));
 }
 const problems = [];
 
 for (const name of fs.readdirSync('/proc')) {
   if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
   let uids;
+  let state;
   try {
-    uids = /^Uid:\s+(.*)$/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))[1].trim().split(/\s+/);
+    const status = fs.readFileSync(`/proc/${name}/status`, 'utf8');
+    uids = /^Uid:\s+(.*)$/m.exec(status)[1].trim().split(/\s+/);
+    state = /^State:\s+(\S)/m.exec(status)[1];
   } catch {
     continue;
   }
-  if (uids.some((uid) => uid !== '0')) problems.push(`foreign process ${name} uids=${uids.join('/')}`);
+  // A zombie holds nothing but its pid, until its parent reaps it.
+  if (uids.every((uid) => uid === '0') || state === 'Z' || state === 'X') continue;
+  let command = '';
+  try {
+    command = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0$/, '').replaceAll('\0', ' ');
+  } catch {}
+  if (uids.includes(String(process.getuid())) || !request.warm.some((warm) => command.startsWith(warm))) {
+    problems.push(`foreign process ${name} uids=${uids.join('/')} state=${state} command=${command.slice(0, 80)}`);
+  }
 }
 
 for (const scratch of ['/tmp', '/dev/shm', '/dev/mqueue']) {

@@ -1,9 +1,12 @@
 # The run after every attack, in the same slot: is the container back to its baseline, from the inside?
-# stdin: lines "path <p>" and "port <n>" named by the attack. Prints a greeting, then CLEAN or DIRTY lines.
+# stdin: lines "path <p>" and "port <n>" named by the attack, and "warm <command line prefix>": a warm start
+# in another slot (its interpreter waiting, or the helper starting it), the one process of another uid
+# that may be there.
+# Prints a greeting, then CLEAN or DIRTY lines.
 import os
 import sys
 
-request = {"path": [], "port": []}
+request = {"path": [], "port": [], "warm": []}
 for line in sys.stdin.read().splitlines():
     kind, _, value = line.partition(" ")
     request[kind].append(value)
@@ -15,11 +18,22 @@ for name in os.listdir("/proc"):
         continue
     try:
         with open(f"/proc/{name}/status") as status:
-            uids = next(line for line in status if line.startswith("Uid:")).split()[1:]
+            lines = status.read().splitlines()
+        uids = next(line for line in lines if line.startswith("Uid:")).split()[1:]
+        state = next(line for line in lines if line.startswith("State:")).split()[1]
     except (OSError, StopIteration):
         continue
-    if any(uid != "0" for uid in uids):
-        problems.append(f"foreign process {name} uids={'/'.join(uids)}")
+    if state in ("Z", "X"):
+        continue  # a zombie holds nothing but its pid, until its parent reaps it
+    if all(uid == "0" for uid in uids):
+        continue
+    try:
+        with open(f"/proc/{name}/cmdline", "rb") as cmdline:
+            command = cmdline.read().rstrip(b"\0").replace(b"\0", b" ").decode("utf8", "replace")
+    except OSError:
+        command = ""
+    if str(os.getuid()) in uids or not any(command.startswith(warm) for warm in request["warm"]):
+        problems.append(f"foreign process {name} uids={'/'.join(uids)} state={state} command={command[:80]!r}")
 
 for scratch in ("/tmp", "/dev/shm", "/dev/mqueue"):
     left = os.listdir(scratch)

@@ -1,0 +1,3 @@
+import { spreadersBesideNeighbour } from './support/neighbours.js';
+
+spreadersBesideNeighbour('javascript');
