@@ -89,3 +89,68 @@ describe('cpp: compile stage and compile cache', () => {
     expect(readdirSync(join(agent.root, 'sandbox'))).toEqual([]);
   });
 });
+
+describe("cpp: only the compiler's own verdict is remembered", () => {
+  let agent: TestAgent;
+
+  beforeAll(async () => {
+    agent = await startTestAgent('cpp', { KILN_SLOTS: '2' });
+  });
+  afterAll(() => agent?.stop());
+
+  /** A source that takes the compiler a second or more here (no precompiled header on the host). */
+  const slow = () =>
+    `#include <bits/stdc++.h>\n#include <regex>\n// ${Date.now()}-${Math.random()}\n` +
+    'int main() { std::regex r("(a|b)*c"); std::cout << std::regex_match("abc", r) << "\\n"; }\n';
+  const cancelled = async (
+    client: Awaited<ReturnType<TestAgent['connect']>>,
+    id: string,
+    afterMs: number,
+  ) => {
+    const ending = client.ending(id);
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    client.send({ type: 'cancel', id });
+    return ending;
+  };
+
+  it('forgets a compile whose link was lost: the same source, run again, compiles and runs', async () => {
+    const source = slow();
+    // A second link, like a worker that dies with a compile in flight: its runs are cancelled.
+    const worker = await agent.connect();
+    await worker.hello();
+    worker.send({ type: 'run', id: 'lost-link', code: source, stdin: '', limits: {} });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    worker.ws.terminate();
+    await agent.idle();
+    const again = await agent.client.run(source);
+    expect(again.status, JSON.stringify(again.compile)).toBe('ok');
+    expect(again.stdout).toBe('1\n');
+    expect(again.compile).toMatchObject({ status: 'ok', cached: false });
+  });
+
+  it('forgets a cancelled compile, and a run that waited on it compiles again instead of inheriting it', async () => {
+    const source = slow();
+    agent.client.send({ type: 'run', id: 'first', code: source, stdin: '', limits: {} });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The same source in the other slot waits for the first one's compile (single-flight)...
+    const waiter = agent.client.run(source);
+    // ...which is then cancelled part-way.
+    expect(await cancelled(agent.client, 'first', 200)).toMatchObject({ type: 'error', code: 'CANCELLED' });
+    const waited = await waiter;
+    expect(waited.status, JSON.stringify(waited.compile)).toBe('ok');
+    expect(waited.compile).toMatchObject({ status: 'ok', cached: false });
+    // and the binary it made is the one cached now
+    expect((await agent.client.run(source)).compile).toMatchObject({ status: 'ok', cached: true });
+  });
+
+  it('does not remember a compile that ran out of time either', async () => {
+    // /dev/random never ends: the compile stage reads it until its memory or its time runs out, which is
+    // never the source's verdict.
+    const source = `#include </dev/random>\n// ${Date.now()}\n`;
+    const first = await agent.client.run(source);
+    expect(first.status).toBe('compile_error');
+    expect(first.compile?.status).not.toBe('compile_error');
+    const second = await agent.client.run(source);
+    expect(second.compile?.cached).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { LABEL } from './support/executor.js';
+import { IMAGE_TAG, LABEL } from './support/executor.js';
 import { PACKAGE_DIR } from './support/programs.js';
 
 const REPO_ROOT = resolve(PACKAGE_DIR, '../..');
@@ -28,6 +28,7 @@ export default function setup(): () => void {
     );
   }
   removeLeftovers();
+  if (IMAGE_TAG !== 'dev') return removeLeftovers; // another build, attacked as it is
   const build = spawnSync('docker', ['compose', 'build', ...SERVICES], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],

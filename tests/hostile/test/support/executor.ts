@@ -7,10 +7,15 @@ import type { ExecutionResult, Language, LimitsRequest } from '@kiln/protocol';
 import { TestClient } from '../../../../executors/agent/test/support/client.js';
 import { docker, dockerOk } from './docker.js';
 
+/**
+ * The images attacked: this checkout's, built by the global setup. KILN_HOSTILE_IMAGE_TAG names another
+ * build (an older release, say) to see which attacks it falls to; the global setup then builds nothing.
+ */
+export const IMAGE_TAG = process.env.KILN_HOSTILE_IMAGE_TAG || 'dev';
 const IMAGES: Record<Language, string> = {
-  python: 'kiln/executor-python:dev',
-  javascript: 'kiln/executor-javascript:dev',
-  cpp: 'kiln/executor-cpp:dev',
+  python: `kiln/executor-python:${IMAGE_TAG}`,
+  javascript: `kiln/executor-javascript:${IMAGE_TAG}`,
+  cpp: `kiln/executor-cpp:${IMAGE_TAG}`,
 };
 
 /** Every container these tests start carries this label, so leftovers of an aborted run can be found. */
