@@ -26,16 +26,32 @@ writeFileSync(join(work, 'token'), token, { mode: 0o400 });
 // Uids of their own, away from executor containers and the tests on the same host.
 const UID_BASE: Record<string, string> = { python: '74000', javascript: '75000', cpp: '76000' };
 
-function agentEnv(language: string, extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * The agents measured: this checkout's, and with KILN_BENCH_BEFORE=<another checkout's executors/agent>
+ * (built) that one too, in the same run, so that the report shows what a change did to the overhead.
+ */
+const AGENTS = [
+  { label: 'this checkout', dir: join(ROOT, 'executors/agent') },
+  ...(process.env.KILN_BENCH_BEFORE
+    ? [{ label: 'before', dir: resolve(process.env.KILN_BENCH_BEFORE) }]
+    : []),
+];
+
+function agentEnv(
+  language: string,
+  agentDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     KILN_UID_BASE: UID_BASE[language]!,
     PATH: TOOL_PATH,
-    KILN_LANGUAGE_FILE: join(ROOT, 'executors', language, 'language.json'),
+    // Each agent with its own checkout's language table (its launchers, its schema).
+    KILN_LANGUAGE_FILE: join(agentDir, '..', language, 'language.json'),
     KILN_HOST: '127.0.0.1',
     KILN_TOKEN_FILE: join(work, 'token'),
-    KILN_WORK_ROOT: join(work, `sandbox-${language}`),
+    KILN_WORK_ROOT: join(work, `sandbox-${language}-${Math.random().toString(36).slice(2)}`),
     KILN_CACHE_DIR: join(work, `cache-${language}-${Math.random().toString(36).slice(2)}`),
-    KILN_RUNNER: join(ROOT, 'executors/agent/dist/kiln-run'),
+    KILN_RUNNER: join(agentDir, 'dist/kiln-run'),
     KILN_SCRATCH_DIRS: '/tmp:/dev/shm',
     KILN_SLOTS: '1',
     LOG_LEVEL: 'info',
@@ -56,25 +72,40 @@ const HELLO = {
   },
 } as const;
 
-async function overhead(language: keyof typeof HELLO, bareArgv: string[]) {
-  const agent = await AgentProcess.start(agentMain, agentEnv(language), token);
-  const agentTimes: number[] = [];
+type Mode = 'warm' | 'cold';
+
+/** One language in one mode: bare spawn and every agent, one after the other in each round. */
+async function overhead(language: keyof typeof HELLO, mode: Mode, bareArgv: string[]) {
+  // Different uids per agent: the agents run side by side and each kills its slot uid's processes.
+  const agents = await Promise.all(
+    AGENTS.map(({ dir }, i) =>
+      AgentProcess.start(
+        join(dir, 'dist/main.js'),
+        agentEnv(language, dir, {
+          KILN_UID_BASE: String(Number(UID_BASE[language]) + 100 * i),
+          KILN_WARM_START: mode === 'warm' ? 'true' : 'false',
+        }),
+        token,
+      ),
+    ),
+  );
+  const times = agents.map(() => [] as number[]);
   const bareTimes: number[] = [];
   for (let i = 0; i < WARMUP + ITERATIONS; i++) {
-    let result: Awaited<ReturnType<AgentProcess['run']>> | undefined;
-    const agentMs = await timed(async () => {
-      result = await agent.run(HELLO[language].code, 'Kiln');
-    });
-    if (result?.status !== 'ok' || result.stdout !== 'Hello, Kiln!\n')
-      throw new Error(`${language}: ${JSON.stringify(result)}`);
-    const bareMs = await timed(() => bareRun(bareArgv, 'Kiln', work));
-    if (i >= WARMUP) {
-      agentTimes.push(agentMs);
-      bareTimes.push(bareMs);
+    for (const [a, agent] of agents.entries()) {
+      let result: Awaited<ReturnType<AgentProcess['run']>> | undefined;
+      const agentMs = await timed(async () => {
+        result = await agent.run(HELLO[language].code, 'Kiln');
+      });
+      if (result?.status !== 'ok' || result.stdout !== 'Hello, Kiln!\n')
+        throw new Error(`${language}: ${JSON.stringify(result)}`);
+      if (i >= WARMUP) times[a]!.push(agentMs);
     }
+    const bareMs = await timed(() => bareRun(bareArgv, 'Kiln', work));
+    if (i >= WARMUP) bareTimes.push(bareMs);
   }
-  await agent.stop();
-  return { language, agent: summary(agentTimes), bare: summary(bareTimes) };
+  for (const agent of agents) await agent.stop();
+  return { language, mode, bare: summary(bareTimes), agents: times.map(summary) };
 }
 
 async function compileTimes() {
@@ -97,7 +128,11 @@ async function compileTimes() {
   execFileSync('chmod', ['-R', 'a+rX', pchDir]);
   const rounds = 5;
   const measure = async (pch: string) => {
-    const agent = await AgentProcess.start(agentMain, agentEnv('cpp', { KILN_PCH_DIR: pch }), token);
+    const agent = await AgentProcess.start(
+      agentMain,
+      agentEnv('cpp', AGENTS[0]!.dir, { KILN_PCH_DIR: pch }),
+      token,
+    );
     const miss: number[] = [];
     const hit: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -121,33 +156,56 @@ writeFileSync(join(binaryDir, 'main.cpp'), HELLO.cpp.code);
 execFileSync('g++', ['-std=c++20', '-O2', '-o', join(binaryDir, 'main'), join(binaryDir, 'main.cpp')]);
 for (const { file, code } of Object.values(HELLO)) writeFileSync(join(work, file), code);
 
-const rows = [
+const rows = [];
+for (const mode of ['warm', 'cold'] as const) {
   // The very command line the agent runs (python3 -I -S), so the difference is the agent's alone.
-  await overhead('python', ['/usr/bin/python3', '-I', '-S', 'main.py']),
-  await overhead('javascript', ['/usr/bin/node', 'main.js']),
-  await overhead('cpp', [join(binaryDir, 'main')]),
-];
+  rows.push(await overhead('python', mode, ['/usr/bin/python3', '-I', '-S', 'main.py']));
+  rows.push(await overhead('javascript', mode, ['/usr/bin/node', 'main.js']));
+  if (mode === 'cold') rows.push(await overhead('cpp', mode, [join(binaryDir, 'main')]));
+}
 const compile = await compileTimes();
 rmSync(work, { recursive: true, force: true });
 
+const before = AGENTS.length > 1;
 const report = [
   `# Executor agent overhead (${new Date().toISOString()})`,
   '',
-  `Hello world with stdin, ${ITERATIONS} runs each after ${WARMUP} warm-up runs, agent and bare spawn alternating.`,
-  'Agent: one WebSocket round trip, fresh work dir, sandbox helper (uid, rlimits), janitor and baseline check.',
+  `Hello world with stdin, ${ITERATIONS} runs each after ${WARMUP} warm-up runs; bare spawn and agent${before ? 's' : ''} alternating.`,
+  'Agent: one WebSocket round trip, a run in the sandbox (uid, rlimits, Landlock, the guard), its slot swept after.',
+  'Warm: the interpreter was started ahead, waiting on its source (the default). Cold: KILN_WARM_START=false.',
   'Bare: the same command line without the agent (python3 -I -S, node, the compiled binary), same stdin.',
+  ...(before ? [`"before": the agent of ${process.env.KILN_BENCH_BEFORE}, in the same run.`] : []),
   '',
   table(
-    ['language', 'bare p50', 'agent p50', 'overhead p50', 'ratio p50', 'bare p99', 'agent p99'],
-    rows.map((r) => [
-      r.language,
-      ms(r.bare.p50),
-      ms(r.agent.p50),
-      ms(r.agent.p50 - r.bare.p50),
-      `${(r.agent.p50 / r.bare.p50).toFixed(2)}×`,
-      ms(r.bare.p99),
-      ms(r.agent.p99),
-    ]),
+    [
+      'language',
+      'mode',
+      'bare p50',
+      'agent p50',
+      'overhead p50',
+      'agent p99',
+      ...(before ? ['before p50', 'before overhead p50', 'overhead change'] : []),
+    ],
+    rows.map((r) => {
+      const mine = r.agents[0]!;
+      const cells = [
+        r.language,
+        r.mode,
+        ms(r.bare.p50),
+        ms(mine.p50),
+        ms(mine.p50 - r.bare.p50),
+        ms(mine.p99),
+      ];
+      if (!before) return cells;
+      const theirs = r.agents[1]!;
+      const change = mine.p50 - r.bare.p50 - (theirs.p50 - r.bare.p50);
+      return [
+        ...cells,
+        ms(theirs.p50),
+        ms(theirs.p50 - r.bare.p50),
+        `${change >= 0 ? '+' : ''}${ms(change)}`,
+      ];
+    }),
   ),
   '',
   'C++ compile of a bits/stdc++.h hello world through the agent (p50 of 5):',

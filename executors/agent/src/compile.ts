@@ -18,7 +18,7 @@ export interface CompilerOptions {
   version: string;
   command: readonly string[];
   binaryFile: string;
-  limits: { timeMs: number; memoryMb: number };
+  limits: { cpuTimeMs: number; timeMs: number; memoryMb: number };
   cacheDir: string;
   cacheEntries: number;
   cacheBytes: number;
@@ -113,12 +113,12 @@ function finishedByItself(outcome: Outcome): boolean {
 
 function compileStatus(
   outcome: Outcome,
-  limits: { timeMs: number; memoryMb: number },
+  limits: { cpuTimeMs: number; memoryMb: number },
 ): CompileResult['status'] {
   if (outcome.killedFor === 'cancel') return 'internal_error';
   const status = decideStatus({
     outcome,
-    cpuTimeLimitMs: limits.timeMs,
+    cpuTimeLimitMs: limits.cpuTimeMs,
     memoryLimitKb: limits.memoryMb * 1024,
     // cc1plus reports an exhausted address space in its own words; when something else killed it, only the
     // g++ driver is left to tell, and that is a memory limit too (tests/hostile/cpp/macro_bomb).

@@ -10,7 +10,12 @@ import { ConfigError } from './config.js';
  * The small table an executor image adds to the shared agent (executors/<language>/language.json).
  * Commands are argv arrays, never shell strings; `{name}` placeholders are filled per run.
  */
+/**
+ * A compile's limits. Its verdict must not depend on how busy the machine is: the time limit is CPU time
+ * (`cpuTimeMs`), and the wall clock (`timeMs`) only a far looser backstop for a compile that waits.
+ */
 const StageLimitsSchema = Type.Object({
+  cpuTimeMs: Type.Integer({ minimum: 1 }),
   timeMs: Type.Integer({ minimum: 1 }),
   memoryMb: Type.Integer({ minimum: 1 }),
   outputKb: Type.Integer({ minimum: 1 }),

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { checkCapacity } from './capacity.js';
+import { perRunCgroups } from './cgroup.js';
 import { ConfigError, parseConfig, readToken } from './config.js';
 import { loadToolchain } from './language.js';
 import { createLogger } from './log.js';
@@ -74,7 +75,21 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   const port = typeof address === 'object' && address ? address.port : config.port;
   const uids = `${pool.all[0]!.uid}-${pool.all.at(-1)!.uid}`;
   const { language } = spec;
-  log.info({ language, version: toolchain.version, slots: config.slots, uids, port }, 'executor agent ready');
+  // Runs are held to their memory limits by the guard in kiln-run; whether the engine would allow a
+  // memory cgroup per run instead is said here, for the operator (docs/SECURITY.md, "Memory").
+  const cgroups = perRunCgroups();
+  log.info(
+    {
+      language,
+      version: toolchain.version,
+      slots: config.slots,
+      uids,
+      port,
+      memory: 'guard',
+      perRunCgroups: cgroups,
+    },
+    'executor agent ready',
+  );
   return {
     server,
     port,

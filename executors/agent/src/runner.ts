@@ -182,7 +182,7 @@ export class Runner {
           ...this.sandboxOf(slot),
           argv: command,
           rlimits: this.rlimits(
-            Math.ceil(stage.limits.timeMs / 1000),
+            Math.ceil(stage.limits.cpuTimeMs / 1000),
             stage.limits.memoryMb,
             'address-space',
           ),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCapacity } from '../src/capacity.js';
-import { memoryLimitBytes, oomKills } from '../src/cgroup.js';
+import { memoryLimitBytes, oomKills, perRunCgroups } from '../src/cgroup.js';
 import { ConfigError } from '../src/config.js';
 
 const MB = 1024 * 1024;
@@ -32,6 +32,21 @@ describe("the executor's cgroup, as the agent reads it", () => {
     expect(oomKills(root)).toBe(1);
     writeFileSync(join(root, 'memory.max'), 'max\n');
     expect(memoryLimitBytes(root)).toBeUndefined();
+  });
+
+  it('tells whether a memory cgroup per run could be made: v1 never, v2 only with the memory controller', () => {
+    mkdirSync(join(root, 'memory'));
+    expect(perRunCgroups(root)).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/^cgroup v1/),
+    });
+    writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io pids\n');
+    expect(perRunCgroups(root)).toMatchObject({ available: false, reason: expect.stringMatching(/memory/) });
+    writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory pids\n');
+    expect(perRunCgroups(root)).toEqual({
+      available: true,
+      reason: 'cgroup v2, writable, with the memory controller',
+    });
   });
 
   it('says nothing where there is no cgroup to read', () => {

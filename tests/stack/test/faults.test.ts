@@ -165,6 +165,50 @@ describe('the worker killed (SIGKILL) in the middle of a batch', () => {
   });
 });
 
+/** A correct answer to the sum problem that takes the compiler a while (a regex, ranges): one per item. */
+const slowCompile = (item: number) =>
+  `// item ${item} ${Date.now()}\n#include <bits/stdc++.h>\n#include <regex>\nint main() {\n` +
+  `  std::regex digits("[0-9]+");\n  long long a, b;\n  std::cin >> a >> b;\n` +
+  `  auto twice = std::views::iota(0, 2) | std::views::transform([&](int i) { return i ? b : a; });\n` +
+  `  long long sum = 0;\n  for (long long x : twice) sum += x;\n` +
+  `  std::cout << (std::regex_match(std::to_string(sum), digits) ? sum : -1) << "\\n";\n}\n`;
+
+describe('the worker killed while distinct C++ sources are compiling', () => {
+  it('remembers none of the cut compiles: every item gets its true verdict, every source runs ok again', {
+    timeout: FAULT_TIMEOUT_MS,
+  }, async () => {
+    const worker = containerOf('worker');
+    const cpp = containerOf('executor-cpp');
+    const items = Array.from({ length: 6 }, (_, item) => ({
+      id: `c${item}`,
+      language: 'cpp',
+      code: slowCompile(item),
+    }));
+    const created = await api('POST', '/api/v1/batches', {
+      tests: SUM_TESTS.slice(0, 2),
+      submissions: items,
+    });
+    expect(created.status).toBe(201);
+    const id: string = created.json.id;
+    // Kill the worker while the compiler runs: the executor sees its link drop and cancels those compiles.
+    await until(async () => (docker('top', cpp, '-eo', 'args').includes('cc1plus') ? true : undefined));
+    docker('kill', '--signal', 'KILL', worker);
+    docker('start', worker);
+    await waitHealthy(worker);
+    const batch = await finishedBatch(id, 240_000);
+    expect(batch).toMatchObject({ total: items.length, verdicts: { accepted: items.length } });
+    for (const item of items) {
+      const again = await api('POST', '/api/v1/executions', {
+        language: 'cpp',
+        code: item.code,
+        stdin: '20 22\n',
+      });
+      expect(again.json.result, item.id).toMatchObject({ status: 'ok', stdout: '42\n' });
+      expect(again.json.result.compile.status, item.id).toBe('ok');
+    }
+  });
+});
+
 const QUEUED = [
   { language: 'python', code: (n: number) => `print(${n} * 3)` },
   { language: 'javascript', code: (n: number) => `console.log(${n} * 3)` },

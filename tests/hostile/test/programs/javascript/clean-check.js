@@ -12,8 +12,8 @@ for (const line of fs.readFileSync(0, 'utf8').split('\n').filter(Boolean)) {
 }
 const problems = [];
 
-for (const name of fs.readdirSync('/proc')) {
-  if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+/** What is wrong with process `name`, or undefined: gone, root's, a zombie, or a warm start let be. */
+function foreign(name) {
   let uids;
   let state;
   try {
@@ -21,17 +21,31 @@ for (const name of fs.readdirSync('/proc')) {
     uids = /^Uid:\s+(.*)$/m.exec(status)[1].trim().split(/\s+/);
     state = /^State:\s+(\S)/m.exec(status)[1];
   } catch {
-    continue;
+    return undefined;
   }
   // A zombie holds nothing but its pid, until its parent reaps it.
-  if (uids.every((uid) => uid === '0') || state === 'Z' || state === 'X') continue;
+  if (uids.every((uid) => uid === '0') || state === 'Z' || state === 'X') return undefined;
   let command = '';
   try {
     command = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0$/, '').replaceAll('\0', ' ');
   } catch {}
   if (uids.includes(String(process.getuid())) || !request.warm.some((warm) => command.startsWith(warm))) {
-    problems.push(`foreign process ${name} uids=${uids.join('/')} state=${state} command=${command.slice(0, 80)}`);
+    return { command, problem: `foreign process ${name} uids=${uids.join('/')} state=${state} command=${command.slice(0, 80)}` };
   }
+  return undefined;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+for (const name of fs.readdirSync('/proc')) {
+  if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+  let found = foreign(name);
+  // An empty command line is a process between two programs (inside execve, or exiting): a warm start
+  // in another slot passes through it. Look again, for up to a second, before calling it foreign.
+  for (let look = 0; look < 50 && found && found.command === ''; look++) {
+    Atomics.wait(pause, 0, 0, 20);
+    found = foreign(name);
+  }
+  if (found) problems.push(found.problem);
 }
 
 for (const scratch of ['/tmp', '/dev/shm', '/dev/mqueue']) {

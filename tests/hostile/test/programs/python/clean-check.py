@@ -5,6 +5,7 @@
 # Prints a greeting, then CLEAN or DIRTY lines.
 import os
 import sys
+import time
 
 request = {"path": [], "port": [], "warm": []}
 for line in sys.stdin.read().splitlines():
@@ -13,27 +14,42 @@ for line in sys.stdin.read().splitlines():
 problems = []
 me = os.getpid()
 
-for name in os.listdir("/proc"):
-    if not name.isdigit() or int(name) == me:
-        continue
+def foreign(name):
+    """What is wrong with process `name`, or None: gone, root's, a zombie, ours-to-allow (a warm start)."""
     try:
         with open(f"/proc/{name}/status") as status:
             lines = status.read().splitlines()
         uids = next(line for line in lines if line.startswith("Uid:")).split()[1:]
         state = next(line for line in lines if line.startswith("State:")).split()[1]
     except (OSError, StopIteration):
-        continue
+        return None
     if state in ("Z", "X"):
-        continue  # a zombie holds nothing but its pid, until its parent reaps it
+        return None  # a zombie holds nothing but its pid, until its parent reaps it
     if all(uid == "0" for uid in uids):
-        continue
+        return None
     try:
         with open(f"/proc/{name}/cmdline", "rb") as cmdline:
             command = cmdline.read().rstrip(b"\0").replace(b"\0", b" ").decode("utf8", "replace")
     except OSError:
         command = ""
     if str(os.getuid()) in uids or not any(command.startswith(warm) for warm in request["warm"]):
-        problems.append(f"foreign process {name} uids={'/'.join(uids)} state={state} command={command[:80]!r}")
+        return f"foreign process {name} uids={'/'.join(uids)} state={state} command={command[:80]!r}", command
+    return None
+
+
+for name in os.listdir("/proc"):
+    if not name.isdigit() or int(name) == me:
+        continue
+    found = foreign(name)
+    # An empty command line is a process between two programs (inside execve, or exiting): a warm start
+    # in another slot passes through it. Look again, for up to a second, before calling it foreign.
+    for _ in range(50):
+        if found is None or found[1] != "":
+            break
+        time.sleep(0.02)
+        found = foreign(name)
+    if found is not None:
+        problems.append(found[0])
 
 for scratch in ("/tmp", "/dev/shm", "/dev/mqueue"):
     left = os.listdir(scratch)
