@@ -33,7 +33,10 @@ export const VIOLATIONS: Record<string, string> = {
  *    - the kernel's OOM killer killed a process here during the run and the program died of SIGKILL (the
  *      guard keeps runs within their limits, so this is a last line);
  *    - Python and C++ (RLIMIT_AS): allocation fails inside the runtime, `MemoryError` or
- *      "terminate called after throwing an instance of 'std::bad_alloc'";
+ *      "terminate called after throwing an instance of 'std::bad_alloc'", or, when several threads fail to
+ *      allocate at once, "terminate called recursively" from the second one, which aborts the process
+ *      before the first has said why (two threads ending on other uncaught exceptions at the same instant
+ *      would be misread: under an address-space limit, running out is by far the likelier cause);
  *    - JavaScript: V8's heap cap (--max-old-space-size) ends it with "JavaScript heap out of memory".
  *    A pattern must be in stderr *and* the program must have failed, so printing the words is not enough.
  *    A SIGKILL with no such evidence (the program killed itself, or a child killed it) is not a memory

@@ -132,6 +132,9 @@ describe('decideStatus', () => {
         stderr: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n',
       },
     ],
+    // Several threads fail to allocate at once under RLIMIT_AS: the second to call std::terminate aborts
+    // before the first has printed which exception it was (tests/hostile/cpp/spread_threads).
+    ['cpp', { exitCode: null, signal: 'SIGABRT', stderr: 'terminate called recursively\n' }],
     ['javascript', { exitCode: 1, stderr: 'RangeError: Array buffer allocation failed\n    at main.js:1\n' }],
   ] as const)('reports %s running out of memory from its stderr', (language, changes) => {
     expect(decide(changes, language)).toBe('memory_limit_exceeded');
