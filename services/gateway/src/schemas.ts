@@ -71,3 +71,17 @@ export const SubmitErrors = {
   500: InternalError,
   503: Unavailable,
 };
+
+/** The `Idempotency-Key` request header of every POST that creates work. */
+export const IdempotencyHeadersSchema = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7e]+$',
+      description:
+        'Any string of visible ASCII (a UUID, say). A retry with the same key and body returns the first ' +
+        "request's resource instead of creating another; the same key with another body is a 422.",
+    }),
+  ),
+});

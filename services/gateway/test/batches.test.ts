@@ -160,7 +160,7 @@ describe('POST /api/v1/batches', () => {
       `kiln:submissions-python:${id}.adam`,
       `kiln:submissions-python:${id}.zoe`,
     ]);
-    const child = await app.submissions.queue('python').getJob(`${id}.zoe`);
+    const child = await app.jobs.submissions.queue('python').getJob(`${id}.zoe`);
     expect(child?.parentKey).toBe(`kiln:batches:${id}`);
     expect(child?.data).toEqual({
       id: `${id}.zoe`,
@@ -182,7 +182,7 @@ describe('POST /api/v1/batches', () => {
       error('DUPLICATE_ITEM_ID', 'submissions[].id "zoe" appears more than once in the batch'),
     );
     expect(await batchQueue().count()).toBe(0);
-    expect(await app.submissions.queue('python').count()).toBe(0);
+    expect(await app.jobs.submissions.queue('python').count()).toBe(0);
   });
 
   it("refuses an item's unknown language with 400 UNKNOWN_LANGUAGE and the known list", async () => {
@@ -206,7 +206,7 @@ describe('POST /api/v1/batches', () => {
     expect(res.headers['retry-after']).toBe('10');
     expect(res.json().error.code).toBe('QUEUE_FULL');
     expect(await batchQueue().count()).toBe(0);
-    expect(await app.submissions.queue('python').count()).toBe(0);
+    expect(await app.jobs.submissions.queue('python').count()).toBe(0);
   });
 });
 
@@ -509,6 +509,6 @@ describe('POST /api/v1/batches/:id/rejudge', () => {
     // Nothing is left to judge again.
     const noop = await app.inject({ method: 'POST', url: `/api/v1/batches/${id}/rejudge` });
     expect(noop.json().state).toBe('finished');
-    expect(await app.submissions.queue('python').getJobCountByTypes('waiting', 'active')).toBe(0);
+    expect(await app.jobs.submissions.queue('python').getJobCountByTypes('waiting', 'active')).toBe(0);
   });
 });

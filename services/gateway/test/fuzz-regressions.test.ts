@@ -89,7 +89,7 @@ describe('a body that is not UTF-8', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(error('INVALID_JSON', 'The request body is not valid JSON'));
-    expect(await gateway.queues.python.count()).toBe(0);
+    expect(await gateway.jobs.executions.queue('python').count()).toBe(0);
   });
 
   it('is refused over a socket too, even with a character split between two writes', async () => {
@@ -114,7 +114,7 @@ describe('a body that is not UTF-8', () => {
       valid.subarray(39),
     ]);
     expect(split.answers.map((answer) => answer.status)).toEqual([202]);
-    const [job] = await gateway.queues.python.getJobs(['waiting']);
+    const [job] = await gateway.jobs.executions.queue('python').getJobs(['waiting']);
     expect(job?.data.code).toBe("print('é€😀')");
   });
 });

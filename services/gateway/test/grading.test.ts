@@ -320,7 +320,7 @@ describe('POST /api/v1/submissions refuses', () => {
     const res = await submit(app, { ...valid, ...change }, '?wait=false');
     expect(res.statusCode).toBe(status);
     expect(res.json()).toEqual(answer);
-    expect(await app.submissions.queue('python').count()).toBe(0);
+    expect(await app.jobs.submissions.queue('python').count()).toBe(0);
   });
 
   it('accepts a private callbackUrl when KILN_WEBHOOK_ALLOW_PRIVATE=true, and puts it in the job', async () => {
@@ -328,7 +328,7 @@ describe('POST /api/v1/submissions refuses', () => {
     const callbackUrl = 'http://10.0.0.7/hook';
     const res = await submit(app, { ...valid, callbackUrl }, '?wait=false');
     expect(res.statusCode).toBe(202);
-    const job = await app.submissions.queue('python').getJob(res.json().id);
+    const job = await app.jobs.submissions.queue('python').getJob(res.json().id);
     expect(job?.data.callbackUrl).toBe(callbackUrl);
   });
 
@@ -339,7 +339,7 @@ describe('POST /api/v1/submissions refuses', () => {
     expect(res.statusCode).toBe(429);
     expect(res.headers['retry-after']).toBe('10');
     expect(res.json().error.code).toBe('QUEUE_FULL');
-    expect(await app.submissions.queue('python').count()).toBe(1);
+    expect(await app.jobs.submissions.queue('python').count()).toBe(1);
     // The bound is per language.
     expect((await submit(app, { ...valid, language: 'javascript' }, '?wait=false')).statusCode).toBe(202);
   });

@@ -31,7 +31,7 @@ const error = (code: string, message: string) => ({ error: { code, message } });
 
 /** Nothing a refused request sent may reach the queue. */
 async function queuedJobs(): Promise<number> {
-  return gateway.queues.python.count();
+  return gateway.jobs.executions.queue('python').count();
 }
 
 describe('request validation', () => {

@@ -4,9 +4,9 @@ import {
   internalErrorResult,
   type Language,
 } from '@kiln/protocol';
-import type { JobState } from 'bullmq';
 import { Compile } from 'typebox/compile';
-import type { Execution, ExecutionState } from '../schemas.js';
+import { apiState, type Found } from '../jobs/index.js';
+import type { Execution } from '../schemas.js';
 
 const isResult = Compile(ExecutionResultSchema);
 
@@ -16,32 +16,14 @@ export function finishedExecution(id: string, language: Language, value: unknown
   return { id, state: 'finished', result };
 }
 
-/** BullMQ's job states as the API's three: a retry waiting out its backoff is still queued. */
-const STATE_OF: Record<Exclude<JobState, 'completed' | 'failed'>, ExecutionState> = {
-  active: 'running',
-  waiting: 'queued',
-  prioritized: 'queued',
-  delayed: 'queued',
-  'waiting-children': 'queued',
-};
-
-/** The execution a job stands for, or undefined when the job is gone (expired or never existed). */
-export function executionOf(
-  job: { id?: string; data: { language: Language }; returnvalue: unknown },
-  state: JobState | 'unknown',
-): Execution | undefined {
+/** The execution a job stands for, read with its state. */
+export function executionOf({ job, state }: Found<{ language: Language }, unknown>): Execution {
   const id = job.id ?? '';
-  switch (state) {
-    case 'unknown':
-      return undefined;
-    case 'completed':
-      return finishedExecution(id, job.data.language, job.returnvalue);
-    case 'failed':
-      // The worker threw on its last attempt: still a finished execution, and never a 5xx for the caller.
-      return { id, state: 'finished', result: internalErrorResult(id, job.data.language) };
-    default:
-      return { id, state: STATE_OF[state] };
-  }
+  const api = apiState(state);
+  if (api !== 'finished') return { id, state: api ?? 'queued' };
+  // A job that failed for good (the worker threw on its last attempt) is still a finished execution, and
+  // never a 5xx for the caller.
+  return finishedExecution(id, job.data.language, state === 'completed' ? job.returnvalue : undefined);
 }
 
 /**

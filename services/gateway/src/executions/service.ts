@@ -1,33 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import {
-  EXECUTION_JOB_NAME,
-  type ExecutionJob,
-  LANGUAGES,
-  type Language,
-  resolveLimits,
-} from '@kiln/protocol';
+import { EXECUTION_JOB_NAME, type ExecutionJob, type ExecutionResult, resolveLimits } from '@kiln/protocol';
 import { checkCallbackUrl } from '@kiln/webhooks';
-import type { Job, QueueEvents } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { InvalidCallbackUrlError, PayloadTooLargeError, QueueFullError } from '../errors.js';
-import { claimIdempotencyKey, releaseIdempotencyKey } from '../idempotency.js';
-import { type ExecutionQueue, redisCall } from '../plugins/app/queues.js';
+import type { ExecutionLane, Found, JobView } from '../jobs/index.js';
 import type { Execution, ExecutionRequest } from '../schemas.js';
-import { waitForJob } from '../wait.js';
 import { executionOf, finishedExecution } from './results.js';
 
-type ExecutionJobHandle = Job<ExecutionJob>;
+type ExecutionJobHandle = Job<ExecutionJob, ExecutionResult, string>;
 
 /** Retry-After of a 429: long enough for a few executions to drain, short enough for a student pressing Run. */
 const QUEUE_FULL_RETRY_AFTER_S = 5;
 
 interface ExecutionServiceDeps {
   config: Config;
-  redis: Redis;
-  queues: Readonly<Record<Language, ExecutionQueue>>;
-  queueEvents: Readonly<Record<Language, QueueEvents>>;
+  lane: ExecutionLane;
 }
 
 /** Logs how an execution ended: sizes of its output, never the output itself. */
@@ -44,10 +32,8 @@ function logFinished(execution: Execution, log: FastifyBaseLogger): Execution {
   return execution;
 }
 
-/** Puts executions on their language's queue, waits for them and reads them back. */
+/** Executions: the request checked against the caps and limits, one job in its language's queue. */
 export class ExecutionService {
-  private readonly closing = new AbortController();
-
   constructor(private readonly deps: ExecutionServiceDeps) {}
 
   /**
@@ -59,7 +45,7 @@ export class ExecutionService {
     log: FastifyBaseLogger,
     idempotencyKey?: string,
   ): Promise<ExecutionJobHandle> {
-    const { config, queues } = this.deps;
+    const { config, lane } = this.deps;
     const stdin = request.stdin ?? '';
     const codeBytes = Buffer.byteLength(request.code, 'utf8');
     const stdinBytes = Buffer.byteLength(stdin, 'utf8');
@@ -70,91 +56,48 @@ export class ExecutionService {
       const problem = checkCallbackUrl(request.callbackUrl, { allowPrivate: config.webhookAllowPrivate });
       if (problem) throw new InvalidCallbackUrlError(problem);
     }
-
-    const language = request.language;
-    const queue = queues[language];
-    const { redis } = this.deps;
-    const claim = await redisCall(redis, () =>
-      claimIdempotencyKey(
-        redis,
-        'executions',
-        idempotencyKey,
-        request,
-        randomUUID(),
-        config.resultTtlSeconds,
-      ),
-    );
-    const id = claim.id;
-    if (claim.replayed) {
-      const existing = await redisCall(redis, () => queue.getJob(id));
-      if (existing) return existing;
-    }
-    let depth: number;
-    let job: ExecutionJobHandle;
-    try {
-      // A soft bound: two requests may both pass the count before either adds; it only has to stop a flood.
-      depth = await redisCall(redis, () => queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'));
-      if (depth >= config.maxQueueDepth) throw new QueueFullError(language, QUEUE_FULL_RETRY_AFTER_S);
-      const data = {
+    const { language } = request;
+    const { job, depth } = await lane.addOnce('executions', {
+      name: EXECUTION_JOB_NAME,
+      language,
+      idempotencyKey,
+      body: request,
+      bound: config.maxQueueDepth,
+      refusal: () => new QueueFullError(language, QUEUE_FULL_RETRY_AFTER_S),
+      data: (id) => ({
         id,
         language,
         code: request.code,
         stdin,
         limits,
         ...(request.callbackUrl ? { callbackUrl: request.callbackUrl } : {}),
-      };
-      job = await redisCall(redis, () =>
-        queue.add(EXECUTION_JOB_NAME, data, {
-          jobId: id,
-          attempts: config.jobAttempts,
-          backoff: { type: 'exponential', delay: config.jobBackoffMs },
-          // Not `true`: a job removed the moment it completes races waitUntilFinished and GET.
-          removeOnComplete: { age: config.resultTtlSeconds, count: config.resultMaxCount },
-          removeOnFail: { age: config.resultTtlSeconds },
-        }),
+      }),
+    });
+    if (depth !== undefined) {
+      log.info(
+        { executionId: job.data.id, language, codeBytes, stdinBytes, limits, depth },
+        'execution queued',
       );
-    } catch (err) {
-      await releaseIdempotencyKey(redis, 'executions', idempotencyKey);
-      throw err;
     }
-    log.info({ executionId: id, language, codeBytes, stdinBytes, limits, depth }, 'execution queued');
     return job;
   }
 
-  /** Wait up to maxWaitMs for the job to finish (see waitForJob); shutting down ends every wait early. */
+  /** Wait up to maxWaitMs for the job to finish; shutting down ends every wait early. */
   async waitFor(job: ExecutionJobHandle, maxWaitMs: number, log: FastifyBaseLogger): Promise<Execution> {
     const { id, language } = job.data;
-    const execution = await waitForJob<Execution>({
-      job,
-      events: this.deps.queueEvents[language],
-      redis: this.deps.redis,
-      maxWaitMs,
-      signal: this.closing.signal,
+    const view: JobView<Execution> = {
       initial: { id, state: 'queued' },
       finished: (value) => finishedExecution(id, language, value),
-      read: () => this.read(language, id),
+      of: (found) => executionOf(found as Found<ExecutionJob, ExecutionResult>),
       isFinished: (execution) => execution.state === 'finished',
-    });
+    };
+    const execution = await this.deps.lane.wait(job, maxWaitMs, view);
     return execution.state === 'finished' ? logFinished(execution, log) : execution;
   }
 
   /** The execution with this id in any language's queue, or undefined once it has expired. */
   async find(id: string): Promise<Execution | undefined> {
-    const found = await Promise.all(LANGUAGES.map((language) => this.read(language, id)));
-    return found.find((execution) => execution !== undefined);
-  }
-
-  /** End every wait in progress, so open requests answer 202 instead of holding the shutdown. */
-  abortWaits(): void {
-    this.closing.abort(new Error('the gateway is shutting down'));
-  }
-
-  private async read(language: Language, id: string): Promise<Execution | undefined> {
-    const queue = this.deps.queues[language];
-    // The state first: read after the job, a job completing in between would look finished without its value.
-    const state = await redisCall(this.deps.redis, () => queue.getJobState(id));
-    if (state === 'unknown') return undefined;
-    const job = await redisCall(this.deps.redis, () => queue.getJob(id));
-    return job && executionOf(job, state);
+    const found = await this.deps.lane.find(id);
+    return found && executionOf(found);
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BATCH_JOB_NAME,
   BATCH_QUEUE,
@@ -13,22 +12,22 @@ import {
   type SubmissionJob,
   submissionQueueName,
 } from '@kiln/grading';
-import { QUEUE_PREFIX } from '@kiln/protocol';
+import { type Language, QUEUE_PREFIX } from '@kiln/protocol';
 import type { FlowProducer } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import { DuplicateItemError } from '../errors.js';
-import { claimIdempotencyKey, releaseIdempotencyKey } from '../idempotency.js';
-import type { BatchQueue } from '../plugins/app/grading.js';
-import { redisCall } from '../plugins/app/queues.js';
-import { gradeOf, type SubmissionService, submissionOf } from './submissions.js';
+import { DuplicateItemError, QueueFullError } from '../errors.js';
+import { type BatchQueue, createOnce, redisCall, type SubmissionLane } from '../jobs/index.js';
+import { checkGrading, GRADING_RETRY_AFTER_S } from './requests.js';
+import { gradeOf, submissionOf } from './views.js';
 
 interface BatchServiceDeps {
   config: Config;
   redis: Redis;
-  submissions: SubmissionService;
-  batchQueue: BatchQueue;
+  /** The submission queues, where a batch's items are judged. */
+  lane: SubmissionLane;
+  batches: BatchQueue;
   flows: FlowProducer;
 }
 
@@ -51,80 +50,82 @@ export class BatchService {
     idempotencyKey: string | undefined,
     log: FastifyBaseLogger,
   ): Promise<Batch> {
-    const { redis, config, submissions, flows } = this.deps;
+    const { redis, config, lane, flows } = this.deps;
     const seen = new Set<string>();
     for (const item of request.submissions) {
       if (seen.has(item.id)) throw new DuplicateItemError(item.id);
       seen.add(item.id);
     }
-    const shared = submissions.prepare(request, request.submissions);
-    const claim = await redisCall(redis, () =>
-      claimIdempotencyKey(redis, 'batches', idempotencyKey, request, randomUUID(), config.resultTtlSeconds),
-    );
-    const id = claim.id;
-    if (claim.replayed) {
-      const existing = await this.find(id);
-      if (existing) return existing;
-    }
-    try {
-      const perLanguage = new Map<string, number>();
-      for (const item of request.submissions)
-        perLanguage.set(item.language, (perLanguage.get(item.language) ?? 0) + 1);
-      for (const [language, count] of perLanguage)
-        await submissions.checkDepth(language as BatchJob['items'][number]['language'], count);
+    const shared = checkGrading(config, request, request.submissions);
+    return createOnce(redis, {
+      scope: 'batches',
+      key: idempotencyKey,
+      body: request,
+      ttlSeconds: config.resultTtlSeconds,
+      replay: (id) => this.find(id),
+      create: async (id) => {
+        const perLanguage = new Map<Language, number>();
+        for (const item of request.submissions)
+          perLanguage.set(item.language, (perLanguage.get(item.language) ?? 0) + 1);
+        for (const [language, count] of perLanguage)
+          await lane.checkDepth(
+            language,
+            count,
+            config.maxQueueDepth,
+            () => new QueueFullError(language, GRADING_RETRY_AFTER_S, 'submissions'),
+          );
 
-      const createdAt = Date.now();
-      const parent: BatchJob = {
-        id,
-        total: request.submissions.length,
-        createdAt,
-        items: request.submissions.map(({ id, language }) => ({ id, language })),
-        ...(request.callbackUrl ? { callbackUrl: request.callbackUrl } : {}),
-      };
-      const retention = {
-        removeOnComplete: { age: config.resultTtlSeconds },
-        removeOnFail: { age: config.resultTtlSeconds },
-      };
-      await redisCall(redis, () =>
-        flows.add({
-          name: BATCH_JOB_NAME,
-          queueName: BATCH_QUEUE,
-          data: parent,
-          opts: { jobId: id, ...retention },
-          children: request.submissions.map((item) => {
-            const jobId = batchItemJobId(id, item.id);
-            const data: SubmissionJob = {
-              id: jobId,
-              language: item.language,
-              code: item.code,
-              ...shared,
-              batch: { id, itemId: item.id },
-            };
-            return {
-              name: SUBMISSION_JOB_NAME,
-              queueName: submissionQueueName(item.language),
-              data,
-              // A child that fails for good (it should not: its last attempt completes with internal errors)
-              // must not hold the parent for ever; it is counted as internal_error.
-              // Children outlive nothing of the parent: both expire after the result TTL.
-              opts: { ...submissions.jobOptions(jobId), ...retention, ignoreDependencyOnFailure: true },
-            };
+        const createdAt = Date.now();
+        const parent: BatchJob = {
+          id,
+          total: request.submissions.length,
+          createdAt,
+          items: request.submissions.map(({ id, language }) => ({ id, language })),
+          ...(request.callbackUrl ? { callbackUrl: request.callbackUrl } : {}),
+        };
+        const retention = {
+          removeOnComplete: { age: config.resultTtlSeconds },
+          removeOnFail: { age: config.resultTtlSeconds },
+        };
+        await redisCall(redis, () =>
+          flows.add({
+            name: BATCH_JOB_NAME,
+            queueName: BATCH_QUEUE,
+            data: parent,
+            opts: { jobId: id, ...retention },
+            children: request.submissions.map((item) => {
+              const jobId = batchItemJobId(id, item.id);
+              const data: SubmissionJob = {
+                id: jobId,
+                language: item.language,
+                code: item.code,
+                ...shared,
+                batch: { id, itemId: item.id },
+              };
+              return {
+                name: SUBMISSION_JOB_NAME,
+                queueName: submissionQueueName(item.language),
+                data,
+                // A child that fails for good (it should not: its last attempt completes with internal
+                // errors) must not hold the parent for ever; it is counted as internal_error. Children
+                // outlive nothing of the parent: both expire after the result TTL.
+                opts: { ...lane.options(jobId), ...retention, ignoreDependencyOnFailure: true },
+              };
+            }),
           }),
-        }),
-      );
-      log.info({ batchId: id, items: parent.total, tests: shared.tests.length }, 'batch queued');
-      return {
-        id,
-        state: 'running',
-        total: parent.total,
-        states: { queued: parent.total, running: 0, finished: 0 },
-        verdicts: {},
-        createdAt,
-      };
-    } catch (err) {
-      await releaseIdempotencyKey(redis, 'batches', idempotencyKey);
-      throw err;
-    }
+        );
+        log.info({ batchId: id, items: parent.total, tests: shared.tests.length }, 'batch queued');
+        const batch: Batch = {
+          id,
+          state: 'running',
+          total: parent.total,
+          states: { queued: parent.total, running: 0, finished: 0 },
+          verdicts: {},
+          createdAt,
+        };
+        return batch;
+      },
+    });
   }
 
   /** The batch's counts, or undefined when it never existed or has expired. */
@@ -138,8 +139,8 @@ export class BatchService {
   async results(
     id: string,
   ): Promise<{ batch: BatchJob & { finishedOn?: number }; results: BatchResult[] } | undefined> {
-    const { redis, batchQueue, submissions } = this.deps;
-    const parent = await redisCall(redis, () => batchQueue.getJob(id));
+    const { redis, batches, lane } = this.deps;
+    const parent = await redisCall(redis, () => batches.getJob(id));
     if (!parent) return undefined;
     const [processed, ignored, rejudged] = await redisCall(redis, () =>
       Promise.all([
@@ -155,8 +156,8 @@ export class BatchService {
         const row = { id: item.id, submissionId: childId, language: item.language };
         const again = rejudged[item.id];
         if (again) {
-          const found = await submissions.job(item.language, again);
-          const submission = found && submissionOf(found.job, found.state);
+          const found = await lane.read(item.language, again);
+          const submission = found && submissionOf(found);
           if (submission)
             return {
               ...row,
@@ -167,7 +168,7 @@ export class BatchService {
         }
         const key = jobKey(queue, childId);
         if (key in processed) {
-          const found = await submissions.job(item.language, childId);
+          const found = await lane.read(item.language, childId);
           const data = found?.job.data ?? {
             tests: [],
             checker: { type: 'lines' as const },
@@ -175,7 +176,7 @@ export class BatchService {
           };
           return { ...row, state: 'finished', grade: gradeOf(data as SubmissionJob, processed[key]) };
         }
-        const found = await submissions.job(item.language, childId);
+        const found = await lane.read(item.language, childId);
         if (key in ignored || found?.state === 'failed' || found?.state === 'completed') {
           const grade = found
             ? gradeOf(found.job.data, found.state === 'completed' ? found.job.returnvalue : undefined)
@@ -193,20 +194,17 @@ export class BatchService {
 
   /** Judge again every finished item whose verdict is internal_error (Kiln's fault, not the program's). */
   async rejudge(id: string, log: FastifyBaseLogger): Promise<Batch | undefined> {
-    const { redis, submissions } = this.deps;
+    const { redis, lane } = this.deps;
     const current = await this.results(id);
     if (!current) return undefined;
     const again = current.results.filter(
       (row) => row.state === 'finished' && (!row.grade || row.grade.verdict === 'internal_error'),
     );
     for (const row of again) {
-      const found = await submissions.job(row.language, row.submissionId);
+      const found = await lane.read(row.language, row.submissionId);
       if (!found) continue;
       const jobId = `${batchItemJobId(id, row.id)}.r${Date.now()}`;
-      const data: SubmissionJob = { ...found.job.data, id: jobId, batch: { id, itemId: row.id } };
-      await redisCall(redis, () =>
-        submissions.queue(row.language).add(SUBMISSION_JOB_NAME, data, submissions.jobOptions(jobId)),
-      );
+      await lane.add(SUBMISSION_JOB_NAME, { ...found.job.data, id: jobId, batch: { id, itemId: row.id } });
       await redisCall(redis, () => redis.hset(rejudgeKey(id), row.id, jobId));
       await redis.expire(rejudgeKey(id), this.deps.config.resultTtlSeconds);
     }

@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Compile } from 'typebox/compile';
-import { redisCall } from './queues.js';
+import { redisCall } from '../../jobs/index.js';
 
 /** What the gateway knows of one language's executors, summed over their live replicas. */
 export interface LanguagePresence {

@@ -5,8 +5,14 @@ import Type from 'typebox';
 import { NotFoundApiError } from '../../errors.js';
 import { resultsCsv, summarize } from '../../grading/batches.js';
 import { openEventStream } from '../../grading/sse.js';
-import { IdempotencyHeadersSchema } from '../../idempotency.js';
-import { BadRequest, ErrorResponse, InternalError, SubmitErrors, Unavailable } from '../../schemas.js';
+import {
+  BadRequest,
+  ErrorResponse,
+  IdempotencyHeadersSchema,
+  InternalError,
+  SubmitErrors,
+  Unavailable,
+} from '../../schemas.js';
 
 const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', description: 'Batch id' }) });
 const NotFound = ErrorResponse('BATCH_NOT_FOUND: no such batch, or it has expired');

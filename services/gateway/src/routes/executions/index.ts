@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { ExecutionNotFoundError } from '../../errors.js';
-import { IdempotencyHeadersSchema } from '../../idempotency.js';
 import {
   BadRequest,
   ErrorResponse,
   ExecutionRequestSchema,
   ExecutionResponse,
+  IdempotencyHeadersSchema,
   InternalError,
   SubmitErrors,
   Unavailable,

@@ -3,8 +3,7 @@ import { LanguageSchema } from '@kiln/protocol';
 import Type from 'typebox';
 import { WaitTimeoutError } from '../../errors.js';
 import { legacyExecutionTime, legacyOutput } from '../../executions/results.js';
-import { IdempotencyHeadersSchema } from '../../idempotency.js';
-import { ErrorResponse, SubmitErrors } from '../../schemas.js';
+import { ErrorResponse, IdempotencyHeadersSchema, SubmitErrors } from '../../schemas.js';
 
 const LegacyRequestSchema = Type.Object(
   {

@@ -3,8 +3,14 @@ import { SubmissionRequestSchema, SubmissionSchema } from '@kiln/grading';
 import Type from 'typebox';
 import { NotFoundApiError } from '../../errors.js';
 import { openEventStream } from '../../grading/sse.js';
-import { IdempotencyHeadersSchema } from '../../idempotency.js';
-import { BadRequest, ErrorResponse, InternalError, SubmitErrors, Unavailable } from '../../schemas.js';
+import {
+  BadRequest,
+  ErrorResponse,
+  IdempotencyHeadersSchema,
+  InternalError,
+  SubmitErrors,
+  Unavailable,
+} from '../../schemas.js';
 
 const WaitQuerySchema = Type.Object(
   {
