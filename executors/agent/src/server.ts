@@ -156,6 +156,7 @@ export class AgentServer {
         return reply({ type: 'error', id: frame.id, code: 'CANCELLED', message: 'run cancelled' });
       }
       const started = Date.now();
+      log.info({ runId: frame.id, slot: slot.index, ...sizes }, 'run started');
       let result: Awaited<ReturnType<Runner['run']>> | undefined;
       try {
         if (!controller.signal.aborted) result = await runner.run(frame, limits, slot, controller.signal);

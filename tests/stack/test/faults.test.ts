@@ -308,3 +308,54 @@ describe('the gateway restarted', () => {
     }
   });
 });
+
+describe('the stack stopped while a run is in flight', () => {
+  it('lets the run finish: the worker, then the executor running it, each drain before they exit', {
+    timeout: FAULT_TIMEOUT_MS,
+  }, async () => {
+    // docker stop without -t uses the container's StopTimeout, which compose sets from stop_grace_period:
+    // the same grace `docker compose down` gives, in its order (the worker first, then the executors).
+    const started = async (word: string) => {
+      const created = await api('POST', '/api/v1/executions?wait=false', {
+        language: 'python',
+        code: sleepy(12, word),
+        limits: { timeMs: 20_000 },
+      });
+      expect(created.status).toBe(202);
+      const id: string = created.json.id;
+      await until(async () => {
+        const polled = await api('GET', `/api/v1/executions/${id}`);
+        return polled.json.state === 'running' ? true : undefined;
+      });
+      return id;
+    };
+
+    const drainedByWorker = await started('worker-drained');
+    const stoppedAt = Date.now();
+    docker('stop', containerOf('worker'));
+    timings.workerStop = Date.now() - stoppedAt;
+    const afterWorker = await api('GET', `/api/v1/executions/${drainedByWorker}`);
+    expect(afterWorker.json).toMatchObject({
+      state: 'finished',
+      result: { status: 'ok', stdout: 'worker-drained\n' },
+    });
+    docker('start', containerOf('worker'));
+    await stackHealthy();
+
+    const drainedByExecutor = await started('executor-drained');
+    // The replica the run is on, as its own log says (an idle warm slot shows main.py too).
+    const victim = await until(async () =>
+      containersOf('executor-python').find((id) => logLines(id, 'run started', drainedByExecutor) > 0),
+    );
+    const executorStoppedAt = Date.now();
+    docker('stop', victim);
+    timings.executorStop = Date.now() - executorStoppedAt;
+    const execution = await finishedExecution(drainedByExecutor, 60_000);
+    expect(execution.result).toMatchObject({ status: 'ok', stdout: 'executor-drained\n' });
+    // It finished on the replica that was stopping, which waited for it, and neither run was retried.
+    expect(logLines(victim, 'run finished', drainedByExecutor)).toBe(1);
+    expect(timings.executorStop).toBeGreaterThan(5_000);
+    for (const id of [drainedByWorker, drainedByExecutor])
+      expect(logLines(containerOf('worker'), 'retried', id)).toBe(0);
+  });
+});
