@@ -143,9 +143,8 @@ export function createWebhookProcessor(options: WebhookProcessorOptions) {
       const final = err instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       const status =
         err instanceof WebhookAttemptError || err instanceof WebhookRejectedError ? err.status : undefined;
-      const message = err instanceof Error ? err.message : String(err);
       log.warn(
-        { ...context, status, final, err: message },
+        { ...context, status, final, err },
         final ? 'webhook delivery failed for good' : 'webhook attempt failed, will be retried',
       );
       throw err;

@@ -5,11 +5,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import {
   ApiError,
   InvalidJsonError,
-  NotFoundError,
   PayloadTooLargeError,
-  QueueFullError,
-  RateLimitedError,
-  UnauthorizedError,
+  RouteNotFoundError,
   UnknownLanguageError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -109,14 +106,11 @@ export function registerErrorHandlers(fastify: FastifyInstance): void {
       // A 5xx never reveals internals: the details are in the log above, under the request id.
       return reply.code(500).send({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } });
     }
-    if (apiError instanceof QueueFullError || apiError instanceof RateLimitedError)
-      reply.header('retry-after', String(apiError.retryAfterSeconds));
-    if (apiError instanceof UnauthorizedError) reply.header('www-authenticate', apiError.challenge);
-    return reply.code(apiError.statusCode).send(errorBody(apiError));
+    return reply.code(apiError.statusCode).headers(apiError.headers).send(errorBody(apiError));
   });
 
   fastify.setNotFoundHandler((request, reply) => {
-    const err = new NotFoundError(request.method, request.url);
+    const err = new RouteNotFoundError(request.method, request.url);
     return reply.code(404).send(errorBody(err));
   });
 }

@@ -1,26 +1,27 @@
 import { LANGUAGES } from '@kiln/protocol';
 
 /**
- * The errors the API answers with. Each has a stable `code` (the contract's SNAKE_CASE) and a message written
- * for the caller, so the error handler may send it as is; callers test them with `instanceof`.
+ * The errors the API answers with. Each has a stable `code` (the contract's SNAKE_CASE), a message written
+ * for the caller, so the error handler may send it as is, and the response headers it needs
+ * (`Retry-After`, `WWW-Authenticate`); callers test them with `instanceof`. The name is the class's own.
  */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
-    this.name = 'ApiError';
-    Object.setPrototypeOf(this, ApiError.prototype);
+    this.name = new.target.name;
   }
 }
+
+const shortPath = (url: string) => url.split('?')[0]?.slice(0, 200);
 
 export class ValidationError extends ApiError {
   constructor(message: string) {
     super(400, 'VALIDATION_ERROR', message);
-    this.name = 'ValidationError';
-    Object.setPrototypeOf(this, ValidationError.prototype);
   }
 }
 
@@ -28,32 +29,30 @@ export class UnknownLanguageError extends ApiError {
   constructor(language: unknown) {
     const shown = typeof language === 'string' ? `"${language.slice(0, 40)}"` : 'the language given';
     super(400, 'UNKNOWN_LANGUAGE', `Unknown language ${shown}; known languages: ${LANGUAGES.join(', ')}`);
-    this.name = 'UnknownLanguageError';
-    Object.setPrototypeOf(this, UnknownLanguageError.prototype);
   }
 }
 
 export class InvalidJsonError extends ApiError {
   constructor() {
     super(400, 'INVALID_JSON', 'The request body is not valid JSON');
-    this.name = 'InvalidJsonError';
-    Object.setPrototypeOf(this, InvalidJsonError.prototype);
   }
 }
 
-export class NotFoundError extends ApiError {
+/** No route answers this method and path. */
+export class RouteNotFoundError extends ApiError {
   constructor(method: string, url: string) {
-    super(404, 'NOT_FOUND', `No route ${method} ${url.split('?')[0]?.slice(0, 200)}`);
-    this.name = 'NotFoundError';
-    Object.setPrototypeOf(this, NotFoundError.prototype);
+    super(404, 'NOT_FOUND', `No route ${method} ${shortPath(url)}`);
   }
 }
 
-export class ExecutionNotFoundError extends ApiError {
-  constructor(id: string) {
-    super(404, 'EXECUTION_NOT_FOUND', `No execution ${id}: it never existed or its result has expired`);
-    this.name = 'ExecutionNotFoundError';
-    Object.setPrototypeOf(this, ExecutionNotFoundError.prototype);
+/** An execution, submission or batch that never existed or has expired: `EXECUTION_NOT_FOUND`, … */
+export class ResourceNotFoundError extends ApiError {
+  constructor(what: 'execution' | 'submission' | 'batch', id: string) {
+    super(
+      404,
+      `${what.toUpperCase()}_NOT_FOUND`,
+      `No ${what} ${id.slice(0, 200)}: it never existed or its result has expired`,
+    );
   }
 }
 
@@ -64,28 +63,20 @@ export class PayloadTooLargeError extends ApiError {
       'PAYLOAD_TOO_LARGE',
       `${what} is larger than the server's limit of ${Math.floor(limitBytes / 1024)} KiB`,
     );
-    this.name = 'PayloadTooLargeError';
-    Object.setPrototypeOf(this, PayloadTooLargeError.prototype);
   }
 }
 
 export class UnsupportedMediaTypeError extends ApiError {
   constructor() {
     super(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json)');
-    this.name = 'UnsupportedMediaTypeError';
-    Object.setPrototypeOf(this, UnsupportedMediaTypeError.prototype);
   }
 }
 
 export class QueueFullError extends ApiError {
-  constructor(
-    language: string,
-    readonly retryAfterSeconds: number,
-    what = 'executions',
-  ) {
-    super(429, 'QUEUE_FULL', `Too many ${language} ${what} are waiting; retry in ${retryAfterSeconds} s`);
-    this.name = 'QueueFullError';
-    Object.setPrototypeOf(this, QueueFullError.prototype);
+  constructor(language: string, retryAfterSeconds: number, what = 'executions') {
+    super(429, 'QUEUE_FULL', `Too many ${language} ${what} are waiting; retry in ${retryAfterSeconds} s`, {
+      'retry-after': String(retryAfterSeconds),
+    });
   }
 }
 
@@ -93,8 +84,6 @@ export class QueueFullError extends ApiError {
 export class QueueUnavailableError extends ApiError {
   constructor() {
     super(503, 'QUEUE_UNAVAILABLE', 'The execution queue is unavailable; retry shortly');
-    this.name = 'QueueUnavailableError';
-    Object.setPrototypeOf(this, QueueUnavailableError.prototype);
   }
 }
 
@@ -106,8 +95,6 @@ export class WaitTimeoutError extends ApiError {
       'WAIT_TIMEOUT',
       `Execution ${id} did not finish within ${waitedMs} ms; read it later at GET /api/v1/executions/${id}`,
     );
-    this.name = 'WaitTimeoutError';
-    Object.setPrototypeOf(this, WaitTimeoutError.prototype);
   }
 }
 
@@ -118,16 +105,6 @@ export class IdempotencyConflictError extends ApiError {
       'IDEMPOTENCY_KEY_REUSED',
       'This Idempotency-Key was already used for a request with a different body; use a new key for new work',
     );
-    this.name = 'IdempotencyConflictError';
-    Object.setPrototypeOf(this, IdempotencyConflictError.prototype);
-  }
-}
-
-export class NotFoundApiError extends ApiError {
-  constructor(code: string, what: string, id: string) {
-    super(404, code, `No ${what} ${id.slice(0, 200)}: it never existed or its result has expired`);
-    this.name = 'NotFoundApiError';
-    Object.setPrototypeOf(this, NotFoundApiError.prototype);
   }
 }
 
@@ -138,24 +115,20 @@ export class DuplicateItemError extends ApiError {
       'DUPLICATE_ITEM_ID',
       `submissions[].id "${id.slice(0, 200)}" appears more than once in the batch`,
     );
-    this.name = 'DuplicateItemError';
-    Object.setPrototypeOf(this, DuplicateItemError.prototype);
   }
 }
 
 export class InvalidCallbackUrlError extends ApiError {
   constructor(reason: string) {
     super(400, 'INVALID_CALLBACK_URL', reason);
-    this.name = 'InvalidCallbackUrlError';
-    Object.setPrototypeOf(this, InvalidCallbackUrlError.prototype);
   }
 }
 
-/** No API key, or one that matches no configured key: the caller is told how to send one, nothing more. */
+/**
+ * No API key, or one that matches no configured key: the caller is told how to send one, nothing more. The
+ * WWW-Authenticate challenge (RFC 6750) names the scheme, and `invalid_token` when the key was wrong.
+ */
 export class UnauthorizedError extends ApiError {
-  /** The WWW-Authenticate challenge (RFC 6750): the scheme, and `invalid_token` when the key was wrong. */
-  readonly challenge: string;
-
   constructor(presented: boolean) {
     super(
       401,
@@ -163,10 +136,10 @@ export class UnauthorizedError extends ApiError {
       presented
         ? 'The API key is not valid'
         : 'An API key is required: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"',
+      {
+        'www-authenticate': presented ? 'Bearer realm="kiln", error="invalid_token"' : 'Bearer realm="kiln"',
+      },
     );
-    this.challenge = presented ? 'Bearer realm="kiln", error="invalid_token"' : 'Bearer realm="kiln"';
-    this.name = 'UnauthorizedError';
-    Object.setPrototypeOf(this, UnauthorizedError.prototype);
   }
 }
 
@@ -175,24 +148,18 @@ export class ForbiddenError extends ApiError {
     super(
       403,
       'FORBIDDEN',
-      `API key "${keyName}" lacks the "${scope}" scope, which ${method} ${url.split('?')[0]?.slice(0, 200)} needs`,
+      `API key "${keyName}" lacks the "${scope}" scope, which ${method} ${shortPath(url)} needs`,
     );
-    this.name = 'ForbiddenError';
-    Object.setPrototypeOf(this, ForbiddenError.prototype);
   }
 }
 
 export class RateLimitedError extends ApiError {
-  constructor(
-    readonly limitPerMinute: number,
-    readonly retryAfterSeconds: number,
-  ) {
+  constructor(limitPerMinute: number, retryAfterSeconds: number) {
     super(
       429,
       'RATE_LIMITED',
       `Rate limit of ${limitPerMinute} requests per minute reached; retry in ${retryAfterSeconds} s`,
+      { 'retry-after': String(retryAfterSeconds) },
     );
-    this.name = 'RateLimitedError';
-    Object.setPrototypeOf(this, RateLimitedError.prototype);
   }
 }

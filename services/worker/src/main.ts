@@ -21,7 +21,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const token = readFileSync(config.tokenFile, 'utf8').trim();
   // Workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connections.
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  connection.on('error', (err) => log.warn({ err }, 'redis connection error'));
 
   let announced = false;
   let presence: Presence | undefined;
@@ -61,9 +61,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       concurrency: Math.max(1, pools[language].slots),
     });
     worker.on('error', (err) => log.error({ language, err }, 'worker error'));
-    worker.on('failed', (job, err) =>
-      log.warn({ jobId: job?.id, language, err: err.message }, 'job attempt failed'),
-    );
+    worker.on('failed', (job, err) => log.warn({ jobId: job?.id, language, err }, 'job attempt failed'));
     workers[language] = worker;
     const grader = new Worker(
       submissionQueueName(language),
@@ -72,7 +70,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     );
     grader.on('error', (err) => log.error({ language, err }, 'grading worker error'));
     grader.on('failed', (job, err) =>
-      log.warn({ jobId: job?.id, language, err: err.message }, 'submission attempt failed'),
+      log.warn({ jobId: job?.id, language, err }, 'submission attempt failed'),
     );
     graders[language] = grader;
   }
@@ -82,7 +80,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     concurrency: config.batchConcurrency,
   });
   batches.on('error', (err) => log.error({ err }, 'batch worker error'));
-  batches.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message }, 'batch attempt failed'));
+  batches.on('failed', (job, err) => log.warn({ jobId: job?.id, err }, 'batch attempt failed'));
   // Webhook deliveries: signed, retried with backoff. Without a secret they wait in their queue.
   const secret = readWebhookSecret(config);
   const webhooks = secret

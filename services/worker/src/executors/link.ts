@@ -73,9 +73,7 @@ export class ExecutorLink {
       }, PING_INTERVAL_MS);
     });
     ws.on('message', (data) => this.receive(data.toString()));
-    ws.on('error', (err) =>
-      this.log.warn({ address: this.address, err: err.message }, 'executor link error'),
-    );
+    ws.on('error', (err) => this.log.warn({ address: this.address, err }, 'executor link error'));
     ws.on('close', (code) => {
       clearInterval(this.pingTimer);
       const wasReady = this.hello !== undefined;

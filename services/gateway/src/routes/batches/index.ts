@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BatchRequestSchema, BatchResultsSchema, BatchSchema } from '@kiln/grading';
 import Type from 'typebox';
-import { NotFoundApiError } from '../../errors.js';
+import { ResourceNotFoundError } from '../../errors.js';
 import { resultsCsv, summarize } from '../../grading/batches.js';
 import { openEventStream } from '../../grading/sse.js';
 import {
@@ -21,7 +21,7 @@ const ReadErrors = { 400: BadRequest, 404: NotFound, 500: InternalError, 503: Un
 /** How often a batch's event stream looks at the batch again. */
 const BATCH_POLL_MS = 500;
 
-const notFound = (id: string) => new NotFoundApiError('BATCH_NOT_FOUND', 'batch', id);
+const notFound = (id: string) => new ResourceNotFoundError('batch', id);
 
 /**
  * Batches: a whole class against the same tests, as one BullMQ flow (a parent job, one child submission per

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { ExecutionNotFoundError } from '../../errors.js';
+import { ResourceNotFoundError } from '../../errors.js';
 import {
   BadRequest,
   ErrorResponse,
@@ -82,7 +82,7 @@ const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const execution = await executions.find(request.params.id);
-      if (!execution) throw new ExecutionNotFoundError(request.params.id);
+      if (!execution) throw new ResourceNotFoundError('execution', request.params.id);
       return execution;
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SubmissionRequestSchema, SubmissionSchema } from '@kiln/grading';
 import Type from 'typebox';
-import { NotFoundApiError } from '../../errors.js';
+import { ResourceNotFoundError } from '../../errors.js';
 import { openEventStream } from '../../grading/sse.js';
 import {
   BadRequest,
@@ -94,7 +94,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const submission = await submissions.find(request.params.id);
-      if (!submission) throw new NotFoundApiError('SUBMISSION_NOT_FOUND', 'submission', request.params.id);
+      if (!submission) throw new ResourceNotFoundError('submission', request.params.id);
       return submission;
     },
   );
@@ -120,7 +120,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const submission = await submissions.find(request.params.id);
-      if (!submission) throw new NotFoundApiError('SUBMISSION_NOT_FOUND', 'submission', request.params.id);
+      if (!submission) throw new ResourceNotFoundError('submission', request.params.id);
       const stream = openEventStream(request, reply);
       // A submission that has already finished gets its `finished` event alone, as a batch does.
       if (submission.state !== 'finished') stream.send('progress', submission.progress);
