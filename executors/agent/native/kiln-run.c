@@ -27,18 +27,43 @@
  *
  * Signals from the agent: SIGUSR1 ends the run now (its wall clock, its output cap, a cancel).
  *
- * fd 3 (if open) receives lines, in this order:
- *   setup_error=MESSAGE        the program could not be started (then the status is exit 125)
- *   violation=KIND             the guard ended the run: oom_score_adj, memory or files (guard.c)
+ * The report on fd 3 (if open). Every line the helper writes there is listed here; nothing else writes to
+ * fd 3: guard.c, sweep.c and tree.c report to this file, which writes the lines, and the program never holds
+ * fd 3 (it is marked close-on-exec before the exec). Lines come in this order, each ends in '\n', and no
+ * line holds a name or text the program chose. The agent reads them in src/sandbox/program.ts (and, for
+ * --sweep-only, in src/sandbox/sweep.ts); it ignores a line of any other kind.
+ *
+ *   setup_error=STEP: ERROR
+ *       The program could not be started: the child failed a step between fork and exec, and exits 125
+ *       (the status line then has S = 125 << 8). STEP names the step (an rlimit's flag, "setresuid",
+ *       "landlock_restrict_self", "chdir (dir MODE, owner UID)", the program's path when the exec failed,
+ *       ...); ERROR is strerror(errno). At most once. The agent keeps up to 500 bytes of it and calls the
+ *       run an internal error, never the program's own.
+ *   violation=KIND
+ *       The guard (guard.c) ended the run; the helper then kills the program and every process of the uid.
+ *       KIND is "memory" (the run as a whole went over --memory), "files" (the run holds more entries on a
+ *       scratch file system than its share of that file system's inodes) or "oom_score_adj" (a process of
+ *       the run lowered its OOM score; looked at only where Landlock is missing). Normally once; if the
+ *       program is not yet gone at the next tick, the line can come again, and the agent keeps the last.
  *   status=S cpu_us=C memory_kb=M clean=K
- *                              S: the wait status of the program's main process; C: CPU time of all its
- *                              processes since release (since start without a gate); M: the peak memory
- *                              of the run as a whole (guard.c), or the largest process's peak RSS if that
- *                              is more; K: 1 when the kernel confirmed that no process of the uid is left
+ *       Once, after the program's main process was reaped, however it ended (by itself, by the agent's
+ *       SIGUSR1, by the guard, or in setup). S: its wait status in decimal (the agent reads an exit code,
+ *       (S >> 8) & 0xff, when S & 0x7f is 0, else the signal S & 0x7f). C: CPU time, user and system, in
+ *       microseconds, of every process of the run that the helper reaped, less what the program's start-up
+ *       had spent before release when there is a gate. M: the peak memory of the run as a whole, in KiB,
+ *       as the guard sampled it, or the largest process's peak RSS if that is more. K: 1 when the kernel
+ *       confirmed that no process of the uid is left, 0 when it could not; only the sweep uses it (to skip
+ *       its own scan of /proc), the agent does not read it. The program's output streams end (EOF) before
+ *       this line. A helper that fails itself (exit 125, message on stderr) or is killed writes no status
+ *       line: the agent calls that an internal error, unless it stopped the helper itself before anything
+ *       was started (its SIGUSR1 came before the helper blocked it).
  *   swept=1 | swept=0 problems=TEXT
- *                              with --sweep, after the status line: whether the slot is back at its
- *                              baseline (sweep.c); TEXT is short and never holds a name the program chose
- * The program's output streams end (EOF) before the status line is written.
+ *       With --sweep, once, after the status line; with --sweep-only, the only line. Whether the slot is
+ *       back at its baseline (sweep.c). TEXT lists what is left, joined by "; ", at most 255 bytes: "processes
+ *       left", "work dir path unusable", "work dir not removed", "entries left in scratch dir N" (N: the
+ *       index of its --scratch, from 0), "SysV IPC left". When a --sweep ends without a clean swept line,
+ *       the agent runs --sweep-only before the slot is used again; a slot that is not clean after that is
+ *       retired.
  * Exit codes: 0 after the child was reaped, 125 on a usage or setup error (message on stderr).
  */
 #define _GNU_SOURCE

@@ -2,27 +2,17 @@ import { chmodSync, lchownSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompileResult } from '@kiln/protocol';
 import { CompileCache } from './compile-cache.js';
+import type { AgentConfig } from './config.js';
+import { fillArgv, type LanguageSpec, type Toolchain } from './language.js';
+import type { Launcher } from './launcher.js';
+import { withDirTaken } from './sandbox/files.js';
 import type { Outcome } from './sandbox/program.js';
+import type { Slot } from './slots.js';
 import { decideStatus } from './status.js';
 
-/** What the compiler's stage needs from the runner: run the compile command in the slot, take its dir. */
-export interface CompileStage {
-  /** Run the compile command in the work dir; the outcome is the compiler's. */
-  compile(command: string[], signal: AbortSignal): Promise<Outcome>;
-  /** Do `action` while root holds the work dir (the binary is copied in or out). */
-  withDirTaken<T>(action: () => T): T;
-  readonly dir: string;
-}
+const MB = 1024 * 1024;
 
-export interface CompilerOptions {
-  version: string;
-  command: readonly string[];
-  binaryFile: string;
-  limits: { cpuTimeMs: number; timeMs: number; memoryMb: number };
-  cacheDir: string;
-  cacheEntries: number;
-  cacheBytes: number;
-}
+type CompileSpec = NonNullable<LanguageSpec['compile']>;
 
 /**
  * The compile stage of a language that has one: binaries cached by a hash of compiler version, command and
@@ -36,27 +26,50 @@ export interface CompilerOptions {
  */
 export class Compiler {
   private readonly cache: CompileCache;
+  /** The compile command, filled in once: it is part of every key, with the compiler's version. */
+  private readonly command: readonly string[];
+  /** Compile errors by key, oldest first, bounded like the cache's binaries. */
   private readonly errors = new Map<string, CompileResult>();
+  /** The compile under way for each key: a second run of the same source waits for it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: CompilerOptions) {
-    this.cache = new CompileCache(options.cacheDir, options.cacheEntries, options.cacheBytes);
+  /** The compiler of a language that has a compile stage; none for the others. */
+  static of(toolchain: Toolchain, config: AgentConfig, launcher: Launcher): Compiler | undefined {
+    const stage = toolchain.spec.compile;
+    return stage ? new Compiler(stage, toolchain, config, launcher) : undefined;
   }
 
-  async compile(source: string, stage: CompileStage, signal: AbortSignal): Promise<CompileResult> {
-    const { command, binaryFile } = this.options;
-    const key = CompileCache.key(this.options.version, command, source);
-    const binary = join(stage.dir, binaryFile);
+  private constructor(
+    private readonly stage: CompileSpec,
+    private readonly toolchain: Toolchain,
+    private readonly config: AgentConfig,
+    private readonly launcher: Launcher,
+  ) {
+    this.command = [
+      toolchain.resolve(stage.command[0]!),
+      ...fillArgv(stage.command.slice(1), {
+        source: toolchain.spec.sourceFile,
+        binary: stage.binaryFile,
+        pchDir: config.pchDir,
+      }),
+    ];
+    this.cache = new CompileCache(config.cacheDir, config.cacheEntries, config.cacheMb * MB);
+  }
+
+  /** Compile the source in the slot's work dir (written already), leaving the binary there when it is ok. */
+  async compile(source: string, slot: Slot, signal: AbortSignal): Promise<CompileResult> {
+    const key = CompileCache.key(this.toolchain.version, this.command, source);
+    const binary = join(slot.dir, this.stage.binaryFile);
     const started = Date.now();
     // Checked and set with no await in between: the second run of a source waits for the first's compile.
     const pending = this.inFlight.get(key);
     if (pending) await pending;
-    if (stage.withDirTaken(() => this.cache.copyOut(key, binary))) {
+    if (withDirTaken(slot.dir, slot.uid, slot.gid, () => this.cache.copyOut(key, binary))) {
       return { status: 'ok', output: '', timeMs: Date.now() - started, cached: true };
     }
     const failed = this.errors.get(key);
     if (failed) return { ...failed, timeMs: 0, cached: true };
-    const compiled = this.compileFresh(key, stage, signal);
+    const compiled = this.compileFresh(key, slot, signal);
     const settled = compiled.catch(() => undefined);
     this.inFlight.set(key, settled);
     try {
@@ -66,9 +79,9 @@ export class Compiler {
     }
   }
 
-  private async compileFresh(key: string, stage: CompileStage, signal: AbortSignal): Promise<CompileResult> {
-    const { limits, binaryFile } = this.options;
-    const outcome = await stage.compile([...this.options.command], signal);
+  private async compileFresh(key: string, slot: Slot, signal: AbortSignal): Promise<CompileResult> {
+    const { limits, binaryFile } = this.stage;
+    const outcome = await this.runCompiler(slot, signal);
     const output = Buffer.concat([outcome.stdout, outcome.stderr]).toString('utf8');
     const result: CompileResult = {
       status: compileStatus(outcome, limits),
@@ -78,9 +91,9 @@ export class Compiler {
     };
     if (!finishedByItself(outcome)) return result;
     if (result.status === 'ok') {
-      const binary = join(stage.dir, binaryFile);
+      const binary = join(slot.dir, binaryFile);
       // The binary is the uid's: take it (and, for a moment, the dir) so the uid cannot alter the cached copy.
-      stage.withDirTaken(() => {
+      withDirTaken(slot.dir, slot.uid, slot.gid, () => {
         if (!lstatSync(binary).isFile()) throw new Error('compiler output is not a regular file');
         lchownSync(binary, 0, 0);
         chmodSync(binary, 0o755);
@@ -92,11 +105,31 @@ export class Compiler {
     return result;
   }
 
+  /**
+   * The compiler in the slot, under the compile stage's own limits. Its memory is always held by the
+   * address space (a compiler tolerates RLIMIT_AS, whatever the language's runtime does), and its helper
+   * does not sweep: a run goes on in the same work dir, and one that ends here is swept by the janitor.
+   */
+  private runCompiler(slot: Slot, signal: AbortSignal): Promise<Outcome> {
+    const { limits } = this.stage;
+    const program = this.launcher.start(slot, {
+      ...this.launcher.program(slot, [...this.command], limits, 'address-space'),
+      sweep: false,
+    });
+    return program.release({
+      stdin: '',
+      timeMs: limits.timeMs,
+      outputBytes: limits.outputKb * 1024,
+      signal,
+    });
+  }
+
   private remember(key: string, result: CompileResult): void {
-    if (this.options.cacheEntries === 0) return;
+    const { cacheEntries } = this.config;
+    if (cacheEntries === 0) return;
     this.errors.delete(key);
     this.errors.set(key, result);
-    while (this.errors.size > this.options.cacheEntries) this.errors.delete(this.errors.keys().next().value!);
+    while (this.errors.size > cacheEntries) this.errors.delete(this.errors.keys().next().value!);
   }
 }
 

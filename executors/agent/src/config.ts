@@ -24,7 +24,7 @@ export interface AgentConfig {
   readonly exitWhenDirty: boolean;
   /** Confine the program's writes with Landlock (see kiln-run.c); off only to test the OOM guard alone. */
   readonly landlock: boolean;
-  /** Start each slot's next runtime ahead of its run (KILN_WARM_START; see Runner.startWarm). */
+  /** Start each slot's next runtime ahead of its run (KILN_WARM_START; see warm-start.ts). */
   readonly warmStart: boolean;
   /**
    * Memory the executor keeps beyond its slots' runs: the agent, the helpers, the compile cache, kernel
@@ -76,7 +76,7 @@ export function parseConfig(env: Env): AgentConfig {
     shutdownGraceMs: int('KILN_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
     exitWhenDirty: bool('KILN_EXIT_WHEN_DIRTY', true),
     landlock: bool('KILN_LANDLOCK', true),
-    // Start the runtime of a slot's next run ahead of it (languages with `warmStart`): see Runner.startWarm.
+    // Start the runtime of a slot's next run ahead of it (languages with `warmStart`): see warm-start.ts.
     warmStart: bool('KILN_WARM_START', true),
     memoryReserveMb: int('KILN_MEMORY_RESERVE_MB', 256, 0, 1_000_000),
     logLevel: text('LOG_LEVEL', 'info'),

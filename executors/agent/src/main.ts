@@ -48,8 +48,8 @@ export async function startAgent(env: Record<string, string | undefined> = proce
   // cannot be cleaned is retired; an executor with none left cannot serve.
   for (const slot of pool.all) {
     try {
-      await runner.clean(slot);
-      runner.startWarm(slot);
+      await runner.janitor.clean(slot);
+      runner.warm.start(slot);
     } catch (err) {
       pool.retire(slot);
       log.error({ slot: slot.index, err }, 'slot is dirty at start: retired');

@@ -11,7 +11,8 @@ import {
 } from '@kiln/protocol';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
-import { DirtySlotError, type Runner } from './runner.js';
+import { DirtySlotError } from './janitor.js';
+import type { Runner } from './runner.js';
 import type { Slot, SlotPool } from './slots.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -192,8 +193,8 @@ export class AgentServer {
   private async cleanSlot(slot: Slot): Promise<void> {
     const { runner, pool, log } = this.options;
     try {
-      await runner.clean(slot);
-      if (this.accepting) runner.startWarm(slot);
+      await runner.janitor.clean(slot);
+      if (this.accepting) runner.warm.start(slot);
       pool.release(slot);
     } catch (err) {
       pool.retire(slot);
@@ -225,7 +226,7 @@ export class AgentServer {
     }, graceMs);
     await all();
     clearTimeout(timer);
-    await this.options.runner.stopWarm(this.options.pool.all);
+    await this.options.runner.warm.stop(this.options.pool.all);
     for (const ws of this.wss.clients) ws.close(1001, 'executor shutting down');
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }

@@ -22,9 +22,9 @@ export function replicaUidBase(languageBase: number, hostname: string): number {
  * doing between runs lives here too.
  */
 export class Slot {
-  /** The runtime of the slot's next run, started ahead of it (a warm start), and the limits it fixed. */
+  /** The runtime of the slot's next run, started ahead of it, and the limits it fixed (warm-start.ts). */
   warm: { program: Program; key: string } | undefined;
-  /** The helper of the slot's last program, until it is gone; with its sweep when it swept. */
+  /** The helper of the slot's last program until it is gone, with its sweep when it swept (janitor.ts). */
   helperDone: Promise<SweepReport | undefined> | undefined;
 
   constructor(

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '@kiln/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
