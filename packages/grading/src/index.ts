@@ -1,4 +1,15 @@
 export * from './api.js';
+export {
+  batchCountsKey,
+  batchEventsChannel,
+  batchFromCounts,
+  createBatchCounts,
+  dropBatchCounts,
+  type ItemState,
+  readBatchCounts,
+  recordItemState,
+  unfinishedItems,
+} from './batch-counts.js';
 export { check } from './check.js';
 export {
   type Checker,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { BATCH_QUEUE, submissionQueueName } from '@kiln/grading';
+import { BATCH_QUEUE, recordItemState, submissionQueueName } from '@kiln/grading';
 import { LANGUAGES, type Language, QUEUE_PREFIX, queueName } from '@kiln/protocol';
 import { startWebhookWorker } from '@kiln/webhooks';
 import { Worker } from 'bullmq';
@@ -10,7 +10,7 @@ import pino from 'pino';
 import { ConfigError, parseConfig } from './config.js';
 import { ExecutorPool } from './executors/pool.js';
 import { createBatchProcessor } from './grading/batch.js';
-import { createSubmissionProcessor } from './grading/processor.js';
+import { createSubmissionProcessor, type RecordItem } from './grading/processor.js';
 import { Presence } from './presence.js';
 import { createProcessor } from './processor.js';
 import { createNotifier, readWebhookSecret } from './webhooks.js';
@@ -22,6 +22,8 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   // Workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connections.
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (err) => log.warn({ err }, 'redis connection error'));
+  // Batches' counts are kept where items move: here (see @kiln/grading's batch-counts).
+  const recordItem: RecordItem = (move) => recordItemState(connection, move);
 
   let announced = false;
   let presence: Presence | undefined;
@@ -65,7 +67,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     workers[language] = worker;
     const grader = new Worker(
       submissionQueueName(language),
-      createSubmissionProcessor(pools[language], config, log, notify),
+      createSubmissionProcessor(pools[language], config, log, notify, recordItem),
       { connection, prefix: QUEUE_PREFIX, concurrency: gradingConcurrency(language) },
     );
     grader.on('error', (err) => log.error({ language, err }, 'grading worker error'));
@@ -74,7 +76,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     );
     graders[language] = grader;
   }
-  const batches = new Worker(BATCH_QUEUE, createBatchProcessor(log, notify), {
+  const batches = new Worker(BATCH_QUEUE, createBatchProcessor(log, notify, recordItem), {
     connection,
     prefix: QUEUE_PREFIX,
     concurrency: config.batchConcurrency,

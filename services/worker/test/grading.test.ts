@@ -5,7 +5,9 @@ import {
   BATCH_JOB_NAME,
   BATCH_QUEUE,
   type BatchJob,
+  createBatchCounts,
   type Grade,
+  readBatchCounts,
   SUBMISSION_JOB_NAME,
   type SubmissionJob,
   submissionQueueName,
@@ -14,6 +16,7 @@ import {
 import { QUEUE_PREFIX } from '@kiln/protocol';
 import { freePort, startRedis } from '@kiln/testing';
 import { FlowProducer, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '../../../executors/agent/test/support/agent.js';
 import type { BatchSummary } from '../src/grading/batch.js';
@@ -155,5 +158,51 @@ describe('grading with a real Redis and a real python agent', () => {
     expect(Object.keys(children).sort()).toEqual(
       items.map(([itemId]) => `${QUEUE_PREFIX}:${submissionQueueName('python')}:${batchId}.${itemId}`),
     );
+  });
+
+  it("counts a batch's items where they move: every item finished once, by verdict, in one hash", async () => {
+    const client = new Redis(redis.url);
+    const batchId = randomUUID();
+    const items: Array<[string, string]> = [
+      ['ann', 'print(int(input()) * 2)'],
+      ['ben', 'print(int(input()) + 1)'],
+      ['cat', 'raise SystemExit(3)'],
+      ['dan', ''], // broken below: counted internal_error
+    ];
+    const createdAt = Date.now();
+    await createBatchCounts(client, { id: batchId, total: items.length, createdAt }, 600);
+    const tree = await flows.add({
+      name: BATCH_JOB_NAME,
+      queueName: BATCH_QUEUE,
+      data: {
+        id: batchId,
+        total: items.length,
+        createdAt,
+        items: items.map(([id]) => ({ id, language: 'python' as const })),
+      } satisfies BatchJob,
+      opts: { jobId: batchId },
+      children: items.map(([itemId, code]) => ({
+        name: SUBMISSION_JOB_NAME,
+        queueName: submissionQueueName('python'),
+        data: {
+          ...submission(randomUUID(), code, [{ stdin: '2', expected: '4\n' }]),
+          batch: { id: batchId, itemId },
+          ...(itemId === 'dan' ? { limits: {} } : {}),
+        },
+        opts: { jobId: `${batchId}.${itemId}`, attempts: 3, backoff: { type: 'fixed', delay: 200 } },
+      })),
+    });
+    await tree.job.waitUntilFinished(batchEvents, 30_000);
+    const batch = await readBatchCounts(client, batchId);
+    client.disconnect();
+    expect(batch).toMatchObject({
+      id: batchId,
+      state: 'finished',
+      total: 4,
+      states: { queued: 0, running: 0, finished: 4 },
+      verdicts: { accepted: 1, wrong_answer: 1, runtime_error: 1, internal_error: 1 },
+      createdAt,
+    });
+    expect(batch?.finishedAt).toBeGreaterThanOrEqual(createdAt);
   });
 });

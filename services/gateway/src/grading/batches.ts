@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BATCH_JOB_NAME,
   BATCH_QUEUE,
@@ -6,8 +7,13 @@ import {
   type BatchRequest,
   type BatchResult,
   type BatchResults,
+  batchEventsChannel,
   batchItemJobId,
+  createBatchCounts,
+  dropBatchCounts,
   type Grade,
+  readBatchCounts,
+  recordItemState,
   SUBMISSION_JOB_NAME,
   type SubmissionJob,
   submissionQueueName,
@@ -18,13 +24,26 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { DuplicateItemError, QueueFullError } from '../errors.js';
-import { type BatchQueue, createOnce, redisCall, type SubmissionLane } from '../jobs/index.js';
+import {
+  type BatchQueue,
+  type ChannelWatcher,
+  createOnce,
+  redisCall,
+  type SubmissionLane,
+} from '../jobs/index.js';
 import { checkGrading, GRADING_RETRY_AFTER_S } from './requests.js';
 import { gradeOf, submissionOf } from './views.js';
+
+/** A followed batch is read again at most this often (a burst of moves is one read)… */
+const FOLLOW_COALESCE_MS = 100;
+/** …and at least this often, should a change notification be lost (pub/sub is not durable). */
+const FOLLOW_RECHECK_MS = 5_000;
 
 interface BatchServiceDeps {
   config: Config;
   redis: Redis;
+  /** Change notifications of batches' counts. */
+  watcher: ChannelWatcher;
   /** The submission queues, where a batch's items are judged. */
   lane: SubmissionLane;
   batches: BatchQueue;
@@ -87,6 +106,10 @@ export class BatchService {
           removeOnComplete: { age: config.resultTtlSeconds },
           removeOnFail: { age: config.resultTtlSeconds },
         };
+        // The counts first: a child may start before flows.add returns, and its move must find them.
+        await redisCall(redis, () =>
+          createBatchCounts(redis, { id, total: parent.total, createdAt }, config.resultTtlSeconds),
+        );
         await redisCall(redis, () =>
           flows.add({
             name: BATCH_JOB_NAME,
@@ -113,7 +136,10 @@ export class BatchService {
               };
             }),
           }),
-        );
+        ).catch(async (err: unknown) => {
+          await dropBatchCounts(redis, id).catch(() => undefined);
+          throw err;
+        });
         log.info({ batchId: id, items: parent.total, tests: shared.tests.length }, 'batch queued');
         const batch: Batch = {
           id,
@@ -128,11 +154,62 @@ export class BatchService {
     });
   }
 
-  /** The batch's counts, or undefined when it never existed or has expired. */
+  /**
+   * The batch's counts, or undefined when it never existed or has expired: one Redis call, whatever its
+   * size (the worker counts each item's move as it happens, see @kiln/grading's batch-counts).
+   */
   async find(id: string): Promise<Batch | undefined> {
+    const { redis } = this.deps;
+    return (await redisCall(redis, () => readBatchCounts(redis, id))) ?? this.countItems(id);
+  }
+
+  /**
+   * Follow a batch: yields it now, then each time its counts change (notified by whoever moved them, never
+   * polled from its items), until it finishes, expires or `signal` aborts.
+   */
+  async *follow(id: string, signal: AbortSignal): AsyncGenerator<Batch> {
+    let wake: (() => void) | undefined;
+    let changed = false;
+    const unwatch = this.deps.watcher.watch(batchEventsChannel(id), () => {
+      changed = true;
+      wake?.();
+    });
+    try {
+      let last = '';
+      while (!signal.aborted) {
+        changed = false;
+        const batch = await this.find(id);
+        if (!batch) return;
+        const shown = JSON.stringify([batch.states, batch.verdicts]);
+        if (shown !== last || batch.state === 'finished') yield batch;
+        last = shown;
+        if (batch.state === 'finished') return;
+        await sleep(FOLLOW_COALESCE_MS, undefined, { signal }).catch(() => undefined);
+        if (changed || signal.aborted) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, FOLLOW_RECHECK_MS);
+          signal.addEventListener('abort', done, { once: true });
+          wake = done;
+          function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            wake = undefined;
+            resolve();
+          }
+        });
+      }
+    } finally {
+      unwatch();
+    }
+  }
+
+  /**
+   * The counts read from every item: for a batch that has none kept (created before they were), and the
+   * baseline of the batch-read benchmark. Two Redis calls an item.
+   */
+  async countItems(id: string): Promise<Batch | undefined> {
     const results = await this.results(id);
-    if (!results) return undefined;
-    return summarize(results.batch, results.results);
+    return results && summarize(results.batch, results.results);
   }
 
   /** Every item's state and grade, in the caller's order. */
@@ -204,6 +281,7 @@ export class BatchService {
       const found = await lane.read(row.language, row.submissionId);
       if (!found) continue;
       const jobId = `${batchItemJobId(id, row.id)}.r${Date.now()}`;
+      await redisCall(redis, () => recordItemState(redis, { batchId: id, itemId: row.id, state: 'queued' }));
       await lane.add(SUBMISSION_JOB_NAME, { ...found.job.data, id: jobId, batch: { id, itemId: row.id } });
       await redisCall(redis, () => redis.hset(rejudgeKey(id), row.id, jobId));
       await redis.expire(rejudgeKey(id), this.deps.config.resultTtlSeconds);

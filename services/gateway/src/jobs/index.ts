@@ -17,11 +17,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { byLanguage, JobLane } from './lane.js';
+import { ChannelWatcher } from './watch.js';
 
 export { createOnce } from './idempotency.js';
 export { byLanguage, type Found, JobLane, type JobView } from './lane.js';
 export { redisCall } from './redis.js';
 export { type ApiState, apiState } from './state.js';
+export { ChannelWatcher } from './watch.js';
 
 export type ExecutionLane = JobLane<ExecutionJob, ExecutionResult>;
 export type SubmissionLane = JobLane<SubmissionJob, Grade>;
@@ -36,6 +38,8 @@ export interface Jobs {
   /** Batches: flow parents, one per batch, whose children are submissions. */
   batches: BatchQueue;
   flows: FlowProducer;
+  /** Change notifications (a batch's counts moved), over one subscriber connection opened when needed. */
+  watcher: ChannelWatcher;
   /** Resolves once Redis answers and every listener is subscribed. */
   ready(): Promise<void>;
   /** End every wait in progress: open requests answer with what they know. */
@@ -95,12 +99,14 @@ export function openJobs(config: Config, log: FastifyBaseLogger): Jobs {
   );
   const flows = logErrors('flows', new FlowProducer({ connection: redis, prefix: QUEUE_PREFIX }));
   const parts = [...executions.parts, ...submissions.parts, batches];
+  const watcher = new ChannelWatcher(() => logErrors('subscriber', new Redis({ ...config.redis })));
   return {
     redis,
     executions,
     submissions,
     batches,
     flows,
+    watcher,
     async ready() {
       await Promise.all(parts.map((part) => part.waitUntilReady()));
     },

@@ -1,8 +1,9 @@
-import { type BatchJob, BatchJobSchema, VERDICTS, type Verdict } from '@kiln/grading';
+import { type BatchJob, BatchJobSchema, unfinishedItems, VERDICTS, type Verdict } from '@kiln/grading';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import Compile from 'typebox/compile';
 import type { Notify } from '../webhooks.js';
+import type { RecordItem } from './processor.js';
 
 const validJob = Compile(BatchJobSchema);
 
@@ -25,9 +26,9 @@ function verdictOf(value: unknown): Verdict {
  * processed-children hash. The submission processor completes even when it cannot grade, so children do not
  * fail for good; should one do so anyway, with `ignoreDependencyOnFailure` it is among the ignored failures,
  * and with `removeDependencyOnFailure` it is simply missing. Both count as `internal_error`: that item was
- * not judged, and the counts must add up to the batch's total.
+ * not judged, and the counts must add up to the batch's total (its kept counts too: see recordItem).
  */
-export function createBatchProcessor(log: Logger, notify?: Notify) {
+export function createBatchProcessor(log: Logger, notify?: Notify, recordItem?: RecordItem) {
   return async (job: Job<BatchJob, BatchSummary>): Promise<BatchSummary> => {
     if (!validJob.Check(job.data)) throw new UnrecoverableError(`job ${job.id} does not hold a valid batch`);
     const values: Record<string, unknown> = (await job.getChildrenValues()) ?? {};
@@ -41,6 +42,11 @@ export function createBatchProcessor(log: Logger, notify?: Notify) {
     const missing = Math.max(0, job.data.total - seen);
     count('internal_error', Object.keys(failures).length + missing);
     const summary: BatchSummary = { total: seen + missing, verdicts, finishedAt: Date.now() };
+    // Items no child completed never recorded their end: they are counted where the batch's counts are
+    // kept too, so that those add up to the total.
+    for (const itemId of recordItem ? unfinishedItems(job.data, Object.keys(values)) : []) {
+      await recordItem?.({ batchId: job.data.id, itemId, state: 'finished', verdict: 'internal_error' });
+    }
     const context = { batchId: job.data.id, total: summary.total, verdicts };
     if (seen !== job.data.total) log.warn({ ...context, seen }, 'batch children do not match its total');
     log.info(context, 'batch finished');

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { type Grade, gradeSubmission, judge, type SubmissionJob, SubmissionJobSchema } from '@kiln/grading';
+import {
+  type Grade,
+  gradeSubmission,
+  type ItemState,
+  judge,
+  type SubmissionJob,
+  SubmissionJobSchema,
+  type Verdict,
+} from '@kiln/grading';
 import type { ExecutionJob, ExecutionResult } from '@kiln/protocol';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
@@ -16,6 +24,13 @@ const MAX_RUN_ID = 128;
 
 export type GradingPool = Pick<ExecutorPool, 'language' | 'free' | 'dispatch'>;
 export type GradingConfig = Pick<WorkerConfig, 'slotWaitMs' | 'runGraceMs' | 'gradingOutputKb'>;
+/** Records a batch item's move where the batch's counts are kept (recordItemState of @kiln/grading). */
+export type RecordItem = (move: {
+  batchId: string;
+  itemId: string;
+  state: ItemState;
+  verdict?: Verdict;
+}) => Promise<unknown>;
 
 /**
  * A stand-alone submission's job id is its id. A batch item's job id is the producer's choice: it is unique
@@ -50,16 +65,29 @@ export function createSubmissionProcessor(
   config: GradingConfig,
   log: Logger,
   notify?: Notify,
+  recordItem?: RecordItem,
 ) {
+  // A batch's counts are a view: failing to record a move is logged, never a reason to fail the grading.
+  const record = async (batch: SubmissionJob['batch'], state: ItemState, verdict?: Verdict) => {
+    if (!batch || typeof batch.id !== 'string' || typeof batch.itemId !== 'string' || !recordItem) return;
+    await recordItem({
+      batchId: batch.id,
+      itemId: batch.itemId,
+      state,
+      ...(verdict ? { verdict } : {}),
+    }).catch((err: unknown) => log.warn({ batchId: batch.id, err }, 'could not record a batch item move'));
+  };
   return async (job: Job<SubmissionJob, Grade>): Promise<Grade> => {
     if (!isValid(job, pool.language)) {
       if (job.parentKey === undefined)
         throw new UnrecoverableError(`job ${job.id} does not hold a valid ${pool.language} submission`);
       // A failed child would hold its batch back (unless the producer said otherwise): grade it as Kiln's fault.
       log.error({ jobId: job.id, language: pool.language }, 'batch item does not hold a valid submission');
+      await record(job.data?.batch, 'finished', 'internal_error');
       return { verdict: 'internal_error', score: 0, maxScore: 0, passed: 0, tests: [] };
     }
     const data = job.data;
+    await record(data.batch, 'running');
     const context = { submissionId: data.id, language: data.language, attempt: job.attemptsMade + 1 };
     const total = data.tests.length;
     const results: Array<ExecutionResult | undefined> = Array.from({ length: total }, () => undefined);
@@ -125,9 +153,13 @@ export function createSubmissionProcessor(
         { ...context, err: fault, final, ran: done, total },
         final ? 'submission could not run every test' : 'submission will be retried',
       );
-      if (!final) throw fault;
+      if (!final) {
+        await record(data.batch, 'queued');
+        throw fault;
+      }
     }
     const grade = gradeSubmission(data, results, config.gradingOutputKb * 1024);
+    await record(data.batch, 'finished', grade.verdict);
     if (done < total) await report({ done: total, total });
     // Fresh compiles (not from the cache): one per submission when the replica's cache did its job.
     const compiles = results.filter((result) => result?.compile && !result.compile.cached).length;

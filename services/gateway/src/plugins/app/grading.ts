@@ -17,7 +17,14 @@ async function gradingPlugin(fastify: FastifyInstance) {
   fastify.decorate('submissions', new SubmissionService({ config, lane: jobs.submissions }));
   fastify.decorate(
     'batches',
-    new BatchService({ config, redis, lane: jobs.submissions, batches: jobs.batches, flows: jobs.flows }),
+    new BatchService({
+      config,
+      redis,
+      watcher: jobs.watcher,
+      lane: jobs.submissions,
+      batches: jobs.batches,
+      flows: jobs.flows,
+    }),
   );
 }
 

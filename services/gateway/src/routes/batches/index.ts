@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BatchRequestSchema, BatchResultsSchema, BatchSchema } from '@kiln/grading';
 import Type from 'typebox';
@@ -19,7 +18,6 @@ const NotFound = ErrorResponse('BATCH_NOT_FOUND: no such batch, or it has expire
 const Batch = (description: string) => Type.Object(BatchSchema.properties, { description });
 const ReadErrors = { 400: BadRequest, 404: NotFound, 500: InternalError, 503: Unavailable };
 /** How often a batch's event stream looks at the batch again. */
-const BATCH_POLL_MS = 500;
 
 const notFound = (id: string) => new ResourceNotFoundError('batch', id);
 
@@ -132,25 +130,15 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      let batch = await batches.find(request.params.id);
-      if (!batch) throw notFound(request.params.id);
+      const first = await batches.find(request.params.id);
+      if (!first) throw notFound(request.params.id);
       const stream = openEventStream(request, reply);
       // The client leaving or the gateway shutting down ends the stream: a batch may run for hours, and an
       // open stream would otherwise hold the shutdown until it finishes.
       const stop = AbortSignal.any([stream.signal, submissions.closingSignal]);
       try {
-        let last = '';
-        while (batch && !stop.aborted) {
-          if (batch.state === 'finished') {
-            stream.send('finished', batch);
-            break;
-          }
-          const shown = JSON.stringify(batch.states);
-          if (shown !== last) stream.send('progress', batch);
-          last = shown;
-          await sleep(BATCH_POLL_MS, undefined, { signal: stop }).catch(() => undefined);
-          if (stop.aborted) break;
-          batch = await batches.find(request.params.id);
+        for await (const batch of batches.follow(request.params.id, stop)) {
+          stream.send(batch.state === 'finished' ? 'finished' : 'progress', batch);
         }
       } catch (err) {
         request.log.warn({ err, batchId: request.params.id }, 'batch event stream failed');
