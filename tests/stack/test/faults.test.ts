@@ -43,18 +43,27 @@ async function runsOnAReplica(count: number, seconds: number, tag: string) {
     expect(created.status).toBe(202);
     ids.push(created.json.id);
   }
-  const victim = await until(async () =>
-    containersOf('executor-python').find((id) => docker('top', id, '-eo', 'pid,args').includes('main.py')),
-  );
-  return { ids, victim };
+  // The replica running one of these runs, as its own log says ("run started" with the run's id): an idle
+  // replica's warm slots show main.py in `docker top` too, so the process list cannot tell.
+  const { victim, onVictim } = await until(async () => {
+    for (const container of containersOf('executor-python')) {
+      const started = ids.filter((id) => logLines(container, '"msg":"run started"', id) > 0);
+      if (started.length > 0) return { victim: container, onVictim: started };
+    }
+    return undefined;
+  });
+  return { ids, victim, onVictim };
 }
+
+/** How many times the worker said it would retry this execution. */
+const retriesOf = (id: string) => logLines(containerOf('worker'), '"msg":"execution will be retried"', id);
 
 describe('an executor replica lost mid-run', () => {
   it('killed: its runs are retried on the other replica and all end ok', {
     timeout: FAULT_TIMEOUT_MS,
   }, async () => {
     // Four slots over two replicas: four three-second runs keep both busy.
-    const { ids, victim } = await runsOnAReplica(4, 3, 'killed');
+    const { ids, victim, onVictim } = await runsOnAReplica(4, 3, 'killed');
     const killedAt = Date.now();
     docker('kill', victim);
     const finished = await Promise.all(ids.map((id) => finishedExecution(id, 120_000)));
@@ -62,6 +71,8 @@ describe('an executor replica lost mid-run', () => {
     for (const [i, execution] of finished.entries())
       expect(execution.result).toMatchObject({ id: ids[i], status: 'ok', stdout: `killed${i}\n` });
     expect(stateOf(victim).status).not.toBe('running');
+    // Each run the victim held was retried (once: the other replica took it), the others never.
+    for (const id of ids) expect(retriesOf(id), id).toBe(onVictim.includes(id) ? 1 : 0);
     // Generous: detection is the closed socket (at once), then one retry backoff and a 3 s run.
     expect(timings.executorKilledAllDone).toBeLessThan(60_000);
     docker('start', victim);
@@ -71,7 +82,7 @@ describe('an executor replica lost mid-run', () => {
   it('frozen (docker pause): the worker gives up on it and retries its runs elsewhere', {
     timeout: FAULT_TIMEOUT_MS,
   }, async () => {
-    const { ids, victim } = await runsOnAReplica(4, 3, 'frozen');
+    const { ids, victim, onVictim } = await runsOnAReplica(4, 3, 'frozen');
     const pausedAt = Date.now();
     docker('pause', victim);
     // A frozen replica never closes its socket: only the link's ping (or the run deadline) can notice.
@@ -83,6 +94,7 @@ describe('an executor replica lost mid-run', () => {
     // frozen link in 5-10 s, whereas the run deadline (timeMs + KILN_RUN_GRACE_MS) would take over 40 s.
     expect(stateOf(victim).status).toBe('paused');
     expect(timings.executorFrozenAllDone).toBeLessThan(30_000);
+    for (const id of onVictim) expect(retriesOf(id), id).toBeGreaterThanOrEqual(1);
     // The gateway no longer counts it: the worker's presence names one live python replica.
     const languages = await api('GET', '/api/v1/languages');
     expect(languages.json.languages).toContainEqual(
@@ -162,6 +174,18 @@ describe('the worker killed (SIGKILL) in the middle of a batch', () => {
     }
     // The batch's parent ran once: one summary, one set of counts.
     expect(logLines(worker, `"batchId":"${id}"`, '"msg":"batch finished"')).toBe(1);
+    // Per item, from the worker's own log: every item graded, and graded again only if it was running when
+    // the worker died (its job went back to the queue); never more than twice. Counts derived from one row
+    // per item could not show a duplicate; the log does.
+    const gradedTimes = items.map((item) =>
+      logLines(worker, '"msg":"submission graded"', `"submissionId":"${id}.${item.id}"`),
+    );
+    for (const [index, times] of gradedTimes.entries()) {
+      expect(times, items[index]!.id).toBeGreaterThanOrEqual(1);
+      expect(times, items[index]!.id).toBeLessThanOrEqual(2);
+    }
+    const regraded = gradedTimes.filter((times) => times === 2).length;
+    expect(regraded).toBeLessThanOrEqual(atKill.json.states.running + before.states.running);
   });
 });
 
@@ -218,7 +242,7 @@ const QUEUED = [
   },
 ];
 
-describe('Redis restarted while work waits in the queues', () => {
+describe('Redis killed (SIGKILL) while work waits in the queues', () => {
   it('keeps every queued execution and submission (append-only file)', {
     timeout: FAULT_TIMEOUT_MS,
   }, async () => {
@@ -241,8 +265,11 @@ describe('Redis restarted while work waits in the queues', () => {
     for (const { id } of executions)
       expect((await api('GET', `/api/v1/executions/${id}`)).json.state).toBe('queued');
 
+    // Killed, not restarted: a graceful stop would save a snapshot, and only a crash proves the
+    // append-only file keeps what was accepted.
     const restartedAt = Date.now();
-    docker('restart', redis);
+    docker('kill', '--signal', 'KILL', redis);
+    docker('start', redis);
     await waitHealthy(redis);
     timings.redisRestart = Date.now() - restartedAt;
     docker('start', worker);

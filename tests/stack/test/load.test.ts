@@ -9,9 +9,9 @@ import { containerOf, logLines, stackHealthy } from './support/stack.js';
  * A bounded load over loopback: EXECUTIONS executions from CLIENTS concurrent clients, the three languages in
  * turn, one in twenty an attack program. Nothing may be lost, nothing may be a 5xx (a 429 with Retry-After is
  * the one refusal allowed), and every normal program must end `ok` with the right output, whatever the attack
- * in the slot next to it. An attack must not end `ok`; its exact status is the hostile suite's business (it
- * runs each alone), as under load a bomb may also be the one the kernel's OOM killer picks, so here its
- * statuses are reported, not asserted. The figures go to bench/results/load.md.
+ * in the slot next to it. An attack must end neither `ok` nor `internal_error` (Kiln's own fault); its exact
+ * status is the hostile suite's business (it runs each alone). No attempt may need a retry: there is no
+ * fault here for one to cover. The figures go to bench/results/load.md.
  */
 
 const EXECUTIONS = 2000;
@@ -82,7 +82,7 @@ describe(`load: ${EXECUTIONS} executions from ${CLIENTS} clients`, () => {
     const wrong = figures.outcomes.filter(({ item, result }) =>
       item.kind === 'normal'
         ? result?.status !== 'ok' || result.stdout !== item.stdout
-        : result?.status === 'ok',
+        : result?.status === 'ok' || result?.status === 'internal_error',
     );
     expect(
       wrong.map(({ item, result }) => ({
@@ -98,5 +98,7 @@ describe(`load: ${EXECUTIONS} executions from ${CLIENTS} clients`, () => {
     expect(figures.outcomes.filter((outcome) => outcome.item.kind !== 'normal')).toHaveLength(
       EXECUTIONS / HOSTILE_EVERY,
     );
+    // Nothing here is a fault of Kiln's: no attempt may have had to be retried.
+    expect(retried).toBe(0);
   });
 });
