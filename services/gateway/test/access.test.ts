@@ -1,20 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestRedis } from '@kiln/testing';
-import type { Worker } from 'bullmq';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type InjectOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type InjectOptions } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import app, { appOptions } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
-import { buildGateway, cannedResult, fakeWorker, withTestRedis } from './support/gateway.js';
+import { cannedResult } from './support/fake-workers.js';
+import { useGateway } from './support/gateway.js';
 import { bearer, makeKey } from './support/keys.js';
 
 /** Access control with keys configured: who may call what, and what everyone else is told. */
-let redis: TestRedis;
-let gateway: FastifyInstance;
-let worker: Worker;
+const kiln = useGateway({ build: 'none' });
 let dir: string;
 let keyFile: string;
 
@@ -24,23 +21,18 @@ const grader = makeKey('grader', 'grade');
 const root = makeKey('root', 'admin');
 const both = makeKey('teacher.2024', 'run+grade', 100);
 
-withTestRedis((started) => {
-  redis = started;
-});
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kiln-keys-'));
   keyFile = join(dir, 'api_keys');
   writeFileSync(keyFile, `# keys of the course staff\n${root.entry}\n\n${both.entry}  # two scopes\n`);
-  gateway = await buildGateway(redis, {
+  await kiln.start({
     KILN_API_KEYS: `${runner.entry}, ${grader.entry}`,
     KILN_API_KEYS_FILE: keyFile,
     KILN_MAX_WAIT_MS: '5000',
   });
-  worker = await fakeWorker(redis, 'python', async (job) => cannedResult(job, { stdout: 'hi\n' }));
+  await kiln.fakeWorker('python', async (job) => cannedResult(job, { stdout: 'hi\n' }));
 });
-afterAll(async () => {
-  await worker?.close();
-  await gateway?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,7 +62,7 @@ const ROUTES: Array<{ scope: 'run' | 'grade'; request: InjectOptions & { method:
 ];
 
 const call = (request: InjectOptions, headers: Record<string, string> = {}) =>
-  gateway.inject({ ...request, headers: { ...request.headers, ...headers } });
+  kiln.app.inject({ ...request, headers: { ...request.headers, ...headers } });
 const label = ({ request }: (typeof ROUTES)[number]) => `${request.method} ${request.url}`;
 
 const REQUIRED = {
@@ -96,7 +88,7 @@ describe('without a valid key', () => {
       { 'x-api-key': wrong.key },
       { authorization: `Bearer ${'a'.repeat(600)}` },
     ]) {
-      const res = await gateway.inject({ method: 'GET', url: '/api/v1/languages', headers });
+      const res = await kiln.app.inject({ method: 'GET', url: '/api/v1/languages', headers });
       expect(res.statusCode).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="kiln", error="invalid_token"');
       expect(res.json()).toEqual(INVALID);
@@ -109,22 +101,22 @@ describe('without a valid key', () => {
       { authorization: `Basic ${Buffer.from(`x:${runner.key}`).toString('base64')}` },
       { authorization: 'Bearer' },
     ]) {
-      const res = await gateway.inject({ method: 'GET', url: '/api/v1/languages', headers });
+      const res = await kiln.app.inject({ method: 'GET', url: '/api/v1/languages', headers });
       expect(res.statusCode).toBe(401);
     }
   });
 
   it('checks the HEAD twin of a GET route too', async () => {
-    const res = await gateway.inject({ method: 'HEAD', url: '/api/v1/languages' });
+    const res = await kiln.app.inject({ method: 'HEAD', url: '/api/v1/languages' });
     expect(res.statusCode).toBe(401);
   });
 
   it('leaves the probes and the documentation open', async () => {
-    expect((await gateway.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    expect((await kiln.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     // Not ready (no executor publishes presence here), but answered, not refused.
-    expect((await gateway.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
-    expect((await gateway.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
-    expect((await gateway.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
+    expect((await kiln.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
+    expect((await kiln.app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
+    expect((await kiln.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
   });
 });
 
@@ -173,7 +165,7 @@ describe('with a key of the right scope', () => {
 
 describe('storage and documentation', () => {
   it('holds only the hashes: no key appears in the configuration or the key file', () => {
-    const shown = JSON.stringify(gateway.config);
+    const shown = JSON.stringify(kiln.app.config);
     const file = readFileSync(keyFile, 'utf8');
     for (const key of [runner, grader, root, both]) {
       expect(shown).toContain(key.sha256);
@@ -181,7 +173,7 @@ describe('storage and documentation', () => {
       expect(file).not.toContain(key.key);
     }
     expect(
-      gateway.config.apiKeys.map(({ name, scopes, ratePerMinute }) => ({ name, scopes, ratePerMinute })),
+      kiln.app.config.apiKeys.map(({ name, scopes, ratePerMinute }) => ({ name, scopes, ratePerMinute })),
     ).toEqual([
       { name: 'runner', scopes: ['run'], ratePerMinute: undefined },
       { name: 'grader', scopes: ['grade'], ratePerMinute: undefined },
@@ -191,7 +183,7 @@ describe('storage and documentation', () => {
   });
 
   it('documents the key requirement and the 401, 403 and 429 answers of every API route', async () => {
-    const document = (await gateway.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    const document = (await kiln.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
       paths: Record<string, Record<string, { responses: object; security?: object[]; description?: string }>>;
       components: { securitySchemes: object };
     };
@@ -220,7 +212,7 @@ describe('start-up log', () => {
       { level: 'info' },
       { write: (line: string) => lines.push(JSON.parse(line)) },
     );
-    const config = parseConfig({ KILN_REDIS_URL: redis.url, ...env });
+    const config = parseConfig({ KILN_REDIS_URL: kiln.redis.url, ...env });
     const started = Fastify({ ...appOptions(config), loggerInstance: logger });
     await started.register(app, { config });
     await started.ready();

@@ -1,54 +1,25 @@
 import { BATCH_QUEUE, type BatchJob, type SubmissionJob, type TestCase } from '@kiln/grading';
 import { type Language, QUEUE_PREFIX } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
-import { Queue, type Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { resultsCsv } from '../src/grading/batches.js';
-import {
-  buildGateway,
-  type FakeGradingOptions,
-  fakeBatchWorker,
-  fakeGradingWorker,
-  gate,
-  pollUntil,
-  withTestRedis,
-} from './support/gateway.js';
+import type { FakeGradingOptions } from './support/fake-workers.js';
+import { gate, pollUntil, useGateway } from './support/gateway.js';
 import { listen, openStream, readEvents } from './support/sse.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance | undefined;
-let workers: Worker[] = [];
+const kiln = useGateway({ build: 'none', flush: true });
 let parents: Queue<BatchJob> | undefined;
 
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-});
 afterEach(async () => {
-  // Forced: a worker still held by a gate (a test that failed before releasing it) must not hang the hook.
-  await Promise.all(workers.map((worker) => worker.close(true)));
-  workers = [];
   await parents?.close();
   parents = undefined;
-  await gateway?.close();
-  gateway = undefined;
 });
-
-async function start(env: Record<string, string> = {}) {
-  gateway = await buildGateway(redis, env);
-  return gateway;
-}
 
 /** The `batches` queue of flow parents, as the worker sees it. */
 function batchQueue(): Queue<BatchJob> {
   parents ??= new Queue(BATCH_QUEUE, {
-    connection: { host: '127.0.0.1', port: redis.port },
+    connection: { host: '127.0.0.1', port: kiln.redis.port },
     prefix: QUEUE_PREFIX,
   });
   return parents;
@@ -59,7 +30,7 @@ function batchQueue(): Queue<BatchJob> {
  * fails the hidden test, `lost` never runs (Kiln's fault). The job data it receives is collected in `seen`.
  */
 async function grader(language: Language, options: FakeGradingOptions = {}, seen: SubmissionJob[] = []) {
-  const worker = await fakeGradingWorker(redis, language, {
+  const worker = await kiln.fakeGradingWorker(language, {
     run: (test, _, job) => {
       if (job.data.code === 'lost') return undefined;
       return { stdout: job.data.code === 'wrong' && test.hidden ? '5\n' : test.expected };
@@ -70,7 +41,6 @@ async function grader(language: Language, options: FakeGradingOptions = {}, seen
       await options.started?.(job);
     },
   });
-  workers.push(worker);
   return { worker, seen };
 }
 
@@ -133,7 +103,7 @@ const WRONG = {
 
 describe('POST /api/v1/batches', () => {
   it('answers 201 and queues one flow: the parent in batches, a child <batch>.<item> per item', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const res = await create(app, { tests: TESTS, submissions: ITEMS });
     expect(res.statusCode).toBe(201);
     const { id, createdAt } = res.json();
@@ -175,7 +145,7 @@ describe('POST /api/v1/batches', () => {
   });
 
   it('refuses duplicate item ids with 400 DUPLICATE_ITEM_ID, queueing nothing', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const res = await create(app, { tests: TESTS, submissions: [...ITEMS, { ...ITEMS[0], code: 'again' }] });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(
@@ -186,7 +156,7 @@ describe('POST /api/v1/batches', () => {
   });
 
   it("refuses an item's unknown language with 400 UNKNOWN_LANGUAGE and the known list", async () => {
-    const app = await start();
+    const app = await kiln.start();
     const res = await create(app, {
       tests: TESTS,
       submissions: [ITEMS[0], { id: 'kim', language: 'cobol', code: 'x' }],
@@ -199,7 +169,7 @@ describe('POST /api/v1/batches', () => {
   });
 
   it('refuses with 429 a batch its language queue cannot take whole, queueing nothing', async () => {
-    const app = await start({ KILN_MAX_QUEUE_DEPTH: '2' });
+    const app = await kiln.start({ KILN_MAX_QUEUE_DEPTH: '2' });
     const items = ['a', 'b', 'c'].map((id) => ({ id, language: 'python', code: 'right' }));
     const res = await create(app, { tests: TESTS, submissions: items });
     expect(res.statusCode).toBe(429);
@@ -212,7 +182,7 @@ describe('POST /api/v1/batches', () => {
 
 describe('GET /api/v1/batches/:id and its results', () => {
   it('counts items by state and verdict while running and once finished, when the parent has run', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const adam = holdItem('adam');
     await grader('python', { started: adam.started });
     const { id, createdAt } = (await create(app, { tests: TESTS, submissions: ITEMS })).json();
@@ -243,7 +213,7 @@ describe('GET /api/v1/batches/:id and its results', () => {
 
     adam.release();
     await grader('javascript');
-    workers.push(await fakeBatchWorker(redis));
+    await kiln.fakeBatchWorker();
     const parent = await pollUntil(
       async () => batchQueue().getJob(id),
       (job) => job?.finishedOn !== undefined,
@@ -261,13 +231,13 @@ describe('GET /api/v1/batches/:id and its results', () => {
   });
 
   it('counts a child that failed for good as internal_error, and the parent still runs', async () => {
-    const app = await start({ KILN_JOB_ATTEMPTS: '1' });
+    const app = await kiln.start({ KILN_JOB_ATTEMPTS: '1' });
     await grader('python', {
       started: async (job) => {
         if (job.data.code === 'crash') throw new Error('executor vanished');
       },
     });
-    workers.push(await fakeBatchWorker(redis));
+    await kiln.fakeBatchWorker();
     const items = [
       { id: 'ok', language: 'python', code: 'right' },
       { id: 'crashed', language: 'python', code: 'crash' },
@@ -306,7 +276,7 @@ describe('GET /api/v1/batches/:id and its results', () => {
   });
 
   it("lists results in the caller's order as JSON, or as CSV by ?format=csv or Accept: text/csv", async () => {
-    const app = await start();
+    const app = await kiln.start();
     await grader('python');
     await grader('javascript');
     const { id } = (await create(app, { tests: TESTS, submissions: ITEMS })).json();
@@ -364,7 +334,7 @@ describe('GET /api/v1/batches/:id and its results', () => {
   it.each(['', '/results', '/events', '/rejudge'])(
     'answers 404 BATCH_NOT_FOUND on %s for an unknown id',
     async (path) => {
-      const app = await start();
+      const app = await kiln.start();
       const id = '0b7c3f0e-8d4a-4a8e-9a43-3c1f4d0f2a11';
       const method = path === '/rejudge' ? 'POST' : 'GET';
       const res = await app.inject({ method, url: `/api/v1/batches/${id}${path}` });
@@ -403,7 +373,7 @@ describe('resultsCsv', () => {
 
 describe('GET /api/v1/batches/:id/events', () => {
   it('streams the counts as they change, then the finished batch, and ends', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const base = await listen(app);
     const zoe = holdItem('zoe');
     await grader('python', { started: zoe.started });
@@ -443,12 +413,11 @@ describe('GET /api/v1/batches/:id/events', () => {
 
 describe('GET /api/v1/batches/:id/events on shutdown', () => {
   it('ends the stream of an unfinished batch when the gateway closes', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const base = await listen(app);
     const { id, createdAt } = (await create(app, { tests: TESTS, submissions: ITEMS })).json();
     const events = readEvents(await openStream(`${base}/api/v1/batches/${id}/events`));
     await app.close();
-    gateway = undefined;
     expect(await events).toEqual([
       {
         event: 'progress',
@@ -467,7 +436,7 @@ describe('GET /api/v1/batches/:id/events on shutdown', () => {
 
 describe('POST /api/v1/batches/:id/rejudge', () => {
   it('queues again only the items that ended in internal_error; the results then show the new grade', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const first = await grader('python');
     const items = ['zoe', 'adam', 'mia'].map((item) => ({
       id: item,

@@ -1,46 +1,21 @@
 import type { ExecutionJob } from '@kiln/protocol';
 import { internalErrorResult } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
-import type { Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, cannedResult, fakeWorker, withTestRedis } from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { cannedResult } from './support/fake-workers.js';
+import { useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance | undefined;
-let workers: Worker[] = [];
+const kiln = useGateway({ build: 'none', flush: true });
 
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-});
-afterEach(async () => {
-  await Promise.all(workers.map((worker) => worker.close()));
-  workers = [];
-  await gateway?.close();
-  gateway = undefined;
-});
-
-async function start(env: Record<string, string> = {}) {
-  gateway = await buildGateway(redis, env);
-  return gateway;
-}
-
-async function worker(handle: (job: Job<ExecutionJob>) => Promise<unknown>) {
-  workers.push(await fakeWorker(redis, 'python', handle));
-}
+const worker = (handle: (job: Job<ExecutionJob>) => Promise<unknown>) => kiln.fakeWorker('python', handle);
 
 const post = (app: FastifyInstance, body: object, query = '') =>
   app.inject({ method: 'POST', url: `/api/v1/executions${query}`, payload: body });
 
 describe('POST /api/v1/executions', () => {
   it('waits by default and answers 200 with the finished execution', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const seen: ExecutionJob[] = [];
     await worker(async (job) => {
       seen.push(job.data);
@@ -85,7 +60,7 @@ describe('POST /api/v1/executions', () => {
   });
 
   it('answers 202 when the maximum wait passes first, and GET later has the result', async () => {
-    const app = await start({ KILN_MAX_WAIT_MS: '300' });
+    const app = await kiln.start({ KILN_MAX_WAIT_MS: '300' });
     await worker(async (job) => {
       await new Promise((resolve) => setTimeout(resolve, 1200));
       return cannedResult(job, { stdout: 'slow\n' });
@@ -106,7 +81,7 @@ describe('POST /api/v1/executions', () => {
   });
 
   it('answers 202 at once with wait=false, and GET shows the execution queued', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const res = await post(app, { language: 'python', code: 'print(1)' }, '?wait=false');
     expect(res.statusCode).toBe(202);
     const id = res.json().id;
@@ -117,7 +92,7 @@ describe('POST /api/v1/executions', () => {
   });
 
   it('reports a job that failed on its last attempt as finished with internal_error, not a 5xx', async () => {
-    const app = await start({ KILN_JOB_ATTEMPTS: '1' });
+    const app = await kiln.start({ KILN_JOB_ATTEMPTS: '1' });
     await worker(async () => {
       throw new Error('executor vanished');
     });
@@ -130,7 +105,7 @@ describe('POST /api/v1/executions', () => {
   });
 
   it('retries a job the worker failed, up to KILN_JOB_ATTEMPTS', async () => {
-    const app = await start({ KILN_JOB_ATTEMPTS: '2', KILN_JOB_BACKOFF_MS: '10' });
+    const app = await kiln.start({ KILN_JOB_ATTEMPTS: '2', KILN_JOB_BACKOFF_MS: '10' });
     let calls = 0;
     await worker(async (job) => {
       calls += 1;
@@ -148,7 +123,7 @@ describe('POST /api/v1/executions', () => {
   });
 
   it('turns a return value that is not a result into internal_error', async () => {
-    const app = await start();
+    const app = await kiln.start();
     await worker(async () => ({ nonsense: true }));
     const res = await post(app, { language: 'python', code: 'print(1)' });
     expect(res.statusCode).toBe(200);
@@ -157,14 +132,13 @@ describe('POST /api/v1/executions', () => {
   });
 
   it('ends a synchronous wait with 202 at once when the gateway closes', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const pending = post(app, { language: 'python', code: 'print(1)' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();
     const closed = app.close();
     const res = await pending;
     await closed;
-    gateway = undefined;
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ id: res.json().id, state: 'queued' });
@@ -173,7 +147,7 @@ describe('POST /api/v1/executions', () => {
 
 describe('GET /api/v1/executions/:id', () => {
   it('answers 404 EXECUTION_NOT_FOUND for an id no queue has', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const id = '0b7c3f0e-8d4a-4a8e-9a43-3c1f4d0f2a11';
     const res = await app.inject({ method: 'GET', url: `/api/v1/executions/${id}` });
     expect(res.statusCode).toBe(404);
@@ -186,7 +160,7 @@ describe('GET /api/v1/executions/:id', () => {
   });
 
   it('shows a job a worker holds as running', async () => {
-    const app = await start();
+    const app = await kiln.start();
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;

@@ -1,9 +1,7 @@
 import { LANGUAGES, LIMIT_KEYS } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
-import type { Worker } from 'bullmq';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
+import { cannedResult } from './support/fake-workers.js';
 import { caseCounter, checkProperty, FUZZ_ENV, injectCase, runs } from './support/fuzz.js';
 import {
   absurdLimit,
@@ -23,7 +21,7 @@ import {
   validCase,
   validLimits,
 } from './support/fuzz-requests.js';
-import { buildGateway, cannedResult, fakeWorker, withTestRedis } from './support/gateway.js';
+import { useGateway } from './support/gateway.js';
 
 /**
  * Property-based fuzzing of the execution endpoints (v1 submit and read, and the legacy one): never a 5xx,
@@ -31,37 +29,27 @@ import { buildGateway, cannedResult, fakeWorker, withTestRedis } from './support
  */
 
 const CAP = 1024;
-let redis: TestRedis;
-let gateway: FastifyInstance;
-let workers: Worker[] = [];
 /** Ids the gateway handed out, read back by the GET cases. */
 const created: string[] = [];
 const count = caseCounter('executions');
 
-withTestRedis((started) => {
-  redis = started;
-});
-beforeAll(async () => {
-  gateway = await buildGateway(redis, {
+const kiln = useGateway({
+  env: {
     ...FUZZ_ENV,
     KILN_MAX_CODE_KB: '1',
     KILN_MAX_STDIN_KB: '1',
     KILN_MAX_WAIT_MS: '5000',
     KILN_MAX_QUEUE_DEPTH: '1000000',
-  });
-  workers = await Promise.all(
-    LANGUAGES.map((name) => fakeWorker(redis, name, async (job) => cannedResult(job))),
-  );
+  },
 });
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.close()));
-  await gateway.close();
+beforeAll(async () => {
+  await Promise.all(LANGUAGES.map((name) => kiln.fakeWorker(name, async (job) => cannedResult(job))));
 });
 
 /** Past Fastify's limit on the whole body (68 KiB here) by up to 1.5 MB. */
 const pastBodyLimit = fc
   .integer({ min: 1, max: 1_500_000 })
-  .map((extra) => 'x'.repeat((gateway.initialConfig.bodyLimit ?? 0) + extra));
+  .map((extra) => 'x'.repeat((kiln.app.initialConfig.bodyLimit ?? 0) + extra));
 
 const validExecution = fc.record(
   {
@@ -116,7 +104,7 @@ describe('fuzzing POST /api/v1/executions', () => {
     await checkProperty(
       cases,
       async (fuzzCase) => {
-        const answer = await injectCase(gateway, count, 'POST /api/v1/executions', fuzzCase);
+        const answer = await injectCase(kiln.app, count, 'POST /api/v1/executions', fuzzCase);
         if (fuzzCase.expect === 'ok') created.push((JSON.parse(answer.body) as { id: string }).id);
       },
       runs(1000),
@@ -130,7 +118,7 @@ describe('fuzzing GET /api/v1/executions/:id', () => {
   it('reads back what exists and refuses the rest with a 4xx', async () => {
     await checkProperty(
       cases,
-      (fuzzCase) => injectCase(gateway, count, 'GET /api/v1/executions/:id', fuzzCase),
+      (fuzzCase) => injectCase(kiln.app, count, 'GET /api/v1/executions/:id', fuzzCase),
       runs(500),
     );
   });
@@ -162,7 +150,7 @@ describe('fuzzing POST /api/code/execute (legacy)', () => {
   it('answers every valid request in the original shape and refuses each mistake with its 4xx', async () => {
     await checkProperty(
       cases,
-      (fuzzCase) => injectCase(gateway, count, 'POST /api/code/execute', fuzzCase),
+      (fuzzCase) => injectCase(kiln.app, count, 'POST /api/code/execute', fuzzCase),
       runs(500),
     );
   });

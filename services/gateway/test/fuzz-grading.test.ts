@@ -1,29 +1,27 @@
 import { LANGUAGES } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
-import type { Worker } from 'bullmq';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { caseCounter, checkProperty, FUZZ_ENV, type FuzzCase, injectCase, runs } from './support/fuzz.js';
 import { json, junkQuery, malformedJson, notJsonContentType } from './support/fuzz-arbitraries.js';
 import { gradingBodies } from './support/fuzz-grading.js';
 import { bodyCases, JSON_HEADERS, readCases, requestMistakes, validCase } from './support/fuzz-requests.js';
-import {
-  buildGateway,
-  fakeBatchWorker,
-  fakeGradingWorker,
-  pollUntil,
-  withTestRedis,
-} from './support/gateway.js';
+import { pollUntil, useGateway } from './support/gateway.js';
 
 /**
  * Property-based fuzzing of grading: submissions and batches, created, read, followed (SSE), exported and
  * re-judged, with the same property as the execution endpoints (see support/fuzz.ts).
  */
 
-let redis: TestRedis;
-let gateway: FastifyInstance;
-let workers: Worker[] = [];
+const kiln = useGateway({
+  env: {
+    ...FUZZ_ENV,
+    KILN_MAX_CODE_KB: '1',
+    KILN_MAX_STDIN_KB: '1',
+    KILN_MAX_WAIT_MS: '5000',
+    KILN_MAX_QUEUE_DEPTH: '1000000',
+    KILN_MAX_GRADING_BODY_KB: '64',
+  },
+});
 const count = caseCounter('grading');
 /** Ids that exist, and those already finished (whose event streams end at once). */
 const submissions: string[] = [];
@@ -31,25 +29,11 @@ const finishedSubmissions: string[] = [];
 const batches: string[] = [];
 const finishedBatches: string[] = [];
 
-withTestRedis((started) => {
-  redis = started;
-});
 beforeAll(async () => {
-  gateway = await buildGateway(redis, {
-    ...FUZZ_ENV,
-    KILN_MAX_CODE_KB: '1',
-    KILN_MAX_STDIN_KB: '1',
-    KILN_MAX_WAIT_MS: '5000',
-    KILN_MAX_QUEUE_DEPTH: '1000000',
-    KILN_MAX_GRADING_BODY_KB: '64',
-  });
-  workers = await Promise.all([
-    ...LANGUAGES.map((name) => fakeGradingWorker(redis, name)),
-    fakeBatchWorker(redis),
-  ]);
+  await Promise.all([...LANGUAGES.map((name) => kiln.fakeGradingWorker(name)), kiln.fakeBatchWorker()]);
   // A finished batch whose longest item id is as long as the API allows, read back as submissions.
   const items = ['alice', `${'x'.repeat(180)}@example.org`.slice(0, 200)];
-  const created = await gateway.inject({
+  const created = await kiln.app.inject({
     method: 'POST',
     url: '/api/v1/batches',
     headers: JSON_HEADERS,
@@ -61,7 +45,7 @@ beforeAll(async () => {
   const { id } = created.json<{ id: string }>();
   const finished = await pollUntil(
     () =>
-      gateway
+      kiln.app
         .inject({ method: 'GET', url: `/api/v1/batches/${id}` })
         .then((res) => res.json<{ state: string }>()),
     (batch) => batch.state === 'finished',
@@ -72,10 +56,6 @@ beforeAll(async () => {
   const itemIds = items.map((item) => `${id}.${item}`);
   submissions.push(...itemIds);
   finishedSubmissions.push(...itemIds);
-});
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.close()));
-  await gateway.close();
 });
 
 const { validSubmission, validBatch, submissionShape, batchShape } = gradingBodies(1024, 64 * 1024);
@@ -97,7 +77,7 @@ describe('fuzzing POST /api/v1/submissions', () => {
     await checkProperty(
       cases,
       async (fuzzCase) => {
-        const answer = await injectCase(gateway, count, 'POST /api/v1/submissions', fuzzCase);
+        const answer = await injectCase(kiln.app, count, 'POST /api/v1/submissions', fuzzCase);
         if (fuzzCase.expect !== 'ok') return;
         submissions.push(created(answer));
         if (answer.status === 200) finishedSubmissions.push(created(answer));
@@ -137,7 +117,7 @@ describe('fuzzing POST /api/v1/batches', () => {
     await checkProperty(
       cases,
       async (fuzzCase) => {
-        const answer = await injectCase(gateway, count, 'POST /api/v1/batches', fuzzCase);
+        const answer = await injectCase(kiln.app, count, 'POST /api/v1/batches', fuzzCase);
         if (fuzzCase.expect === 'ok') batches.push(created(answer));
       },
       runs(250),
@@ -222,7 +202,11 @@ describe('fuzzing the grading reads', () => {
   it.each(reads)(
     '%s: what exists answers 2xx, the rest a 4xx, never a 5xx',
     async (endpoint, cases, numRuns) => {
-      await checkProperty(cases, (fuzzCase) => injectCase(gateway, count, endpoint, fuzzCase), runs(numRuns));
+      await checkProperty(
+        cases,
+        (fuzzCase) => injectCase(kiln.app, count, endpoint, fuzzCase),
+        runs(numRuns),
+      );
     },
   );
 });

@@ -1,33 +1,11 @@
-import type { TestRedis } from '@kiln/testing';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FUZZ_ENV } from './support/fuzz.js';
-import { buildGateway, JSON_HEADERS, withTestRedis } from './support/gateway.js';
+import { JSON_HEADERS, useGateway } from './support/gateway.js';
 import { exchange, head } from './support/raw-http.js';
-import { listen } from './support/sse.js';
 
 /** The bugs the fuzz suites (fuzz-*.test.ts) found, each pinned by the smallest example. */
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance;
-let port = 0;
-
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeAll(async () => {
-  gateway = await buildGateway(redis, FUZZ_ENV);
-  port = Number(new URL(await listen(gateway)).port);
-});
-beforeEach(async () => {
-  await client.flushall();
-});
-afterAll(async () => {
-  await gateway.close();
-});
+const kiln = useGateway({ env: FUZZ_ENV, flush: true, listen: true });
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 const CLOSE: Array<[string, string]> = [
@@ -37,7 +15,7 @@ const CLOSE: Array<[string, string]> = [
 
 describe('answers Fastify gave in its own shape', () => {
   it('a path with a percent-escape that does not decode is a 400 INVALID_URL', async () => {
-    const res = await gateway.inject({ method: 'GET', url: '/api/v1/executions/%E0%A4%A' });
+    const res = await kiln.app.inject({ method: 'GET', url: '/api/v1/executions/%E0%A4%A' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(
       error('INVALID_URL', 'The URL path has a percent-escape that does not decode'),
@@ -45,7 +23,7 @@ describe('answers Fastify gave in its own shape', () => {
   });
 
   it('a path segment longer than any id is a 414 URL_TOO_LONG', async () => {
-    const res = await gateway.inject({ method: 'GET', url: `/api/v1/batches/${'a'.repeat(2000)}` });
+    const res = await kiln.app.inject({ method: 'GET', url: `/api/v1/batches/${'a'.repeat(2000)}` });
     expect(res.statusCode).toBe(414);
     expect(res.json()).toEqual(error('URL_TOO_LONG', 'A segment of the URL path is longer than any id'));
   });
@@ -54,7 +32,7 @@ describe('answers Fastify gave in its own shape', () => {
 it('reads back a batch item whose id is 200 characters long, as is and percent-encoded', async () => {
   // Fastify's default maxParamLength (100) refused any item id past 63 characters with a 414.
   const itemId = `${'s'.repeat(188)}@example.org`;
-  const created = await gateway.inject({
+  const created = await kiln.app.inject({
     method: 'POST',
     url: '/api/v1/batches',
     headers: JSON_HEADERS,
@@ -66,7 +44,7 @@ it('reads back a batch item whose id is 200 characters long, as is and percent-e
   expect(created.statusCode).toBe(201);
   const submissionId = `${created.json<{ id: string }>().id}.${itemId}`;
   for (const path of [submissionId, encodeURIComponent(submissionId)]) {
-    const res = await gateway.inject({ method: 'GET', url: `/api/v1/submissions/${path}` });
+    const res = await kiln.app.inject({ method: 'GET', url: `/api/v1/submissions/${path}` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: submissionId, state: 'queued' });
   }
@@ -81,7 +59,7 @@ describe('a body that is not UTF-8', () => {
   ]);
 
   it('is refused with 400 INVALID_JSON and nothing is queued', async () => {
-    const res = await gateway.inject({
+    const res = await kiln.app.inject({
       method: 'POST',
       url: '/api/v1/executions?wait=false',
       headers: JSON_HEADERS,
@@ -89,7 +67,7 @@ describe('a body that is not UTF-8', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(error('INVALID_JSON', 'The request body is not valid JSON'));
-    expect(await gateway.jobs.executions.queue('python').count()).toBe(0);
+    expect(await kiln.app.jobs.executions.queue('python').count()).toBe(0);
   });
 
   it('is refused over a socket too, even with a character split between two writes', async () => {
@@ -98,13 +76,13 @@ describe('a body that is not UTF-8', () => {
       ['Content-Type', 'application/json'],
       ['Content-Length', String(body.length)],
     ]);
-    const { answers } = await exchange(port, [request, body.subarray(0, 38), body.subarray(38)]);
+    const { answers } = await exchange(kiln.port, [request, body.subarray(0, 38), body.subarray(38)]);
     expect(answers.map((answer) => [answer.status, JSON.parse(answer.body)])).toEqual([
       [400, error('INVALID_JSON', 'The request body is not valid JSON')],
     ]);
     // Valid UTF-8 split mid-character still arrives whole.
     const valid = Buffer.from('{"language":"python","code":"print(\'é€😀\')"}');
-    const split = await exchange(port, [
+    const split = await exchange(kiln.port, [
       head('POST /api/v1/executions?wait=false HTTP/1.1', [
         ...CLOSE,
         ['Content-Type', 'application/json'],
@@ -114,7 +92,7 @@ describe('a body that is not UTF-8', () => {
       valid.subarray(39),
     ]);
     expect(split.answers.map((answer) => answer.status)).toEqual([202]);
-    const [job] = await gateway.jobs.executions.queue('python').getJobs(['waiting']);
+    const [job] = await kiln.app.jobs.executions.queue('python').getJobs(['waiting']);
     expect(job?.data.code).toBe("print('é€😀')");
   });
 });
@@ -129,7 +107,7 @@ describe("what Node's HTTP parser refuses", () => {
       [['Content-Length', 'abc']] as Array<[string, string]>,
     ],
   ])('%s is a 400 MALFORMED_REQUEST in the error shape', async (_, line, headers) => {
-    const { answers } = await exchange(port, [head(line, [...CLOSE, ...headers])]);
+    const { answers } = await exchange(kiln.port, [head(line, [...CLOSE, ...headers])]);
     expect(answers).toHaveLength(1);
     expect(answers[0]?.status).toBe(400);
     expect(answers[0]?.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -139,7 +117,7 @@ describe("what Node's HTTP parser refuses", () => {
   });
 
   it('headers past 16 KiB are a 431 HEADERS_TOO_LARGE', async () => {
-    const { answers } = await exchange(port, [
+    const { answers } = await exchange(kiln.port, [
       head('GET /health HTTP/1.1', [...CLOSE, ['X-Big', 'x'.repeat(20_000)]]),
     ]);
     expect(answers.map((answer) => [answer.status, JSON.parse(answer.body)])).toEqual([

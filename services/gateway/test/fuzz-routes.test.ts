@@ -1,8 +1,6 @@
 import { LANGUAGES } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import { caseCounter, checkProperty, FUZZ_ENV, type FuzzCase, injectCase, runs } from './support/fuzz.js';
 import {
@@ -15,7 +13,7 @@ import {
   method,
   notJsonContentType,
 } from './support/fuzz-arbitraries.js';
-import { buildGateway, publishPresence, withTestRedis } from './support/gateway.js';
+import { buildGateway, publishPresence, useGateway } from './support/gateway.js';
 import { makeKey } from './support/keys.js';
 
 /**
@@ -23,28 +21,16 @@ import { makeKey } from './support/keys.js';
  * UI, the language list, every route under every HTTP method, paths that lead nowhere, and the API key check.
  */
 
-let client: Redis;
-let redis: TestRedis;
-let gateway: FastifyInstance;
+// No worker here: a random body that happened to be valid must not wait for one.
+const kiln = useGateway({ env: { ...FUZZ_ENV, KILN_MAX_WAIT_MS: '0' } });
 const count = caseCounter('routes');
 const admin = makeKey('fuzz', 'admin');
 const keyHeaders = apiKeyHeaders(admin);
 
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeAll(async () => {
-  // No worker here: a random body that happened to be valid must not wait for one.
-  gateway = await buildGateway(redis, { ...FUZZ_ENV, KILN_MAX_WAIT_MS: '0' });
-});
 // /ready needs a fresh presence entry for every language; entries go stale after 15 s.
 beforeEach(async () => {
   for (const name of LANGUAGES)
-    await publishPresence(client, name, `10.0.0.${LANGUAGES.indexOf(name) + 2}:8765`);
-});
-afterAll(async () => {
-  await gateway.close();
+    await publishPresence(kiln.client, name, `10.0.0.${LANGUAGES.indexOf(name) + 2}:8765`);
 });
 
 /** Every route: its method and a path pattern (`:id` for a parameter). */
@@ -112,7 +98,7 @@ describe('fuzzing the probes, the OpenAPI document and the language list', () =>
   it('answers 2xx whatever the query and headers', async () => {
     await checkProperty(
       cases,
-      (fuzzCase) => injectCase(gateway, count, 'GET probes and listings', fuzzCase),
+      (fuzzCase) => injectCase(kiln.app, count, 'GET probes and listings', fuzzCase),
       runs(300),
     );
   });
@@ -143,7 +129,7 @@ describe('fuzzing every route under every method', () => {
   it('refuses every other method with a 4xx and never answers 5xx', async () => {
     await checkProperty(
       cases,
-      (fuzzCase) => injectCase(gateway, count, 'any method, any route', fuzzCase),
+      (fuzzCase) => injectCase(kiln.app, count, 'any method, any route', fuzzCase),
       runs(600),
     );
   });
@@ -192,7 +178,7 @@ describe('fuzzing paths that lead nowhere', () => {
   it('answers 404 (or 400 for a path that does not decode) in the error shape', async () => {
     await checkProperty(
       cases,
-      (fuzzCase) => injectCase(gateway, count, 'unknown routes', fuzzCase),
+      (fuzzCase) => injectCase(kiln.app, count, 'unknown routes', fuzzCase),
       runs(500),
     );
   });
@@ -201,7 +187,7 @@ describe('fuzzing paths that lead nowhere', () => {
 describe('fuzzing API keys', () => {
   let guarded: FastifyInstance;
   beforeAll(async () => {
-    guarded = await buildGateway(redis, { ...FUZZ_ENV, KILN_API_KEYS: admin.entry });
+    guarded = await buildGateway(kiln.redis, { ...FUZZ_ENV, KILN_API_KEYS: admin.entry });
   });
   afterAll(async () => {
     await guarded.close();

@@ -1,12 +1,9 @@
 import { METHODS } from 'node:http';
-import type { TestRedis } from '@kiln/testing';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseCounter, checkAnswer, checkProperty, FUZZ_ENV, runs } from './support/fuzz.js';
 import { HOST, rawCases } from './support/fuzz-raw.js';
-import { buildGateway, withTestRedis } from './support/gateway.js';
+import { useGateway } from './support/gateway.js';
 import { exchange, head } from './support/raw-http.js';
-import { listen } from './support/sse.js';
 
 /**
  * Raw bytes over a real socket, for what inject cannot send or parses differently: invalid UTF-8 in a body,
@@ -14,21 +11,8 @@ import { listen } from './support/sse.js';
  * HTTP parser and Fastify's body reading are in the path here.
  */
 
-let redis: TestRedis;
-let gateway: FastifyInstance;
-let port = 0;
+const kiln = useGateway({ env: FUZZ_ENV, listen: true });
 const count = caseCounter('socket');
-
-withTestRedis((started) => {
-  redis = started;
-});
-beforeAll(async () => {
-  gateway = await buildGateway(redis, FUZZ_ENV);
-  port = Number(new URL(await listen(gateway)).port);
-});
-afterAll(async () => {
-  await gateway.close();
-});
 
 /** What a case was aimed at, from its request line, for the per-endpoint counts. */
 function target(parts: Buffer[]): string {
@@ -45,7 +29,7 @@ describe('fuzzing over a real socket', () => {
       rawCases,
       async ({ what, parts, expect: expected, status, answered, end }) => {
         count(target(parts));
-        const { answers, rest, closed } = await exchange(port, parts, end);
+        const { answers, rest, closed } = await exchange(kiln.port, parts, end);
         const label = `socket [${what}]`;
         if (rest.startsWith('HTTP/'))
           throw new Error(`${label}: a response was cut short: ${rest.slice(0, 300)}`);
@@ -56,7 +40,7 @@ describe('fuzzing over a real socket', () => {
       },
       runs(300),
     );
-    const health = await exchange(port, [head('GET /health HTTP/1.1', HOST)]);
+    const health = await exchange(kiln.port, [head('GET /health HTTP/1.1', HOST)]);
     expect(health.answers.map((answer) => answer.status)).toEqual([200]);
   });
 });

@@ -1,54 +1,21 @@
 import type { SubmissionJob, TestCase } from '@kiln/grading';
-import type { TestRedis } from '@kiln/testing';
-import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  buildGateway,
-  type FakeGradingOptions,
-  fakeGradingWorker,
-  gate,
-  pollUntil,
-  withTestRedis,
-} from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGradingOptions } from './support/fake-workers.js';
+import { gate, pollUntil, useGateway } from './support/gateway.js';
 import { listen, openStream, readEvents } from './support/sse.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance | undefined;
-let workers: Worker[] = [];
-
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-});
-afterEach(async () => {
-  // Forced: a worker still held by a gate (a test that failed before releasing it) must not hang the hook.
-  await Promise.all(workers.map((worker) => worker.close(true)));
-  workers = [];
-  await gateway?.close();
-  gateway = undefined;
-});
-
-async function start(env: Record<string, string> = {}) {
-  gateway = await buildGateway(redis, { KILN_MAX_WAIT_MS: '10000', ...env });
-  return gateway;
-}
+const kiln = useGateway({ build: 'none', flush: true, env: { KILN_MAX_WAIT_MS: '10000' } });
 
 /** Starts a fake python grader; the job data it receives is collected in `seen`. */
 async function grader(options: FakeGradingOptions = {}, seen: SubmissionJob[] = []) {
-  const worker = await fakeGradingWorker(redis, 'python', {
+  await kiln.fakeGradingWorker('python', {
     ...options,
     started: async (job) => {
       seen.push(job.data);
       await options.started?.(job);
     },
   });
-  workers.push(worker);
   return seen;
 }
 
@@ -104,7 +71,7 @@ const ACCEPTED = {
 
 describe('POST /api/v1/submissions', () => {
   it('waits by default and answers 200 with the grade; the job has the default checker and resolved limits', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const seen = await grader();
     const res = await submit(app, { language: 'python', code: CODE, tests: TESTS, limits: { timeMs: 2000 } });
     expect(res.statusCode).toBe(200);
@@ -130,7 +97,7 @@ describe('POST /api/v1/submissions', () => {
   });
 
   it('grades a wrong answer with a hint on a visible test and nothing of a hidden one', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const seen = await grader({ run: (test) => ({ stdout: test.hidden ? '41\n' : test.expected }) });
     const res = await submit(app, {
       language: 'python',
@@ -165,7 +132,7 @@ describe('POST /api/v1/submissions', () => {
   });
 
   it('answers 202 at once with wait=false, and GET by id follows it to its grade', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const res = await submit(app, { language: 'python', code: CODE, tests: TESTS }, '?wait=false');
     expect(res.statusCode).toBe(202);
     const id = res.json().id;
@@ -187,7 +154,7 @@ describe('POST /api/v1/submissions', () => {
   });
 
   it('shows a job the worker holds as running, with its progress', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const held = gate();
     const entered = gate();
     await grader({
@@ -220,14 +187,12 @@ describe('POST /api/v1/submissions', () => {
   });
 
   it('grades a job that failed on its last attempt as internal_error on every test', async () => {
-    const app = await start({ KILN_JOB_ATTEMPTS: '1' });
-    workers.push(
-      await fakeGradingWorker(redis, 'python', {
-        started: async () => {
-          throw new Error('executor vanished');
-        },
-      }),
-    );
+    const app = await kiln.start({ KILN_JOB_ATTEMPTS: '1' });
+    await kiln.fakeGradingWorker('python', {
+      started: async () => {
+        throw new Error('executor vanished');
+      },
+    });
     const res = await submit(app, { language: 'python', code: CODE, tests: TESTS });
     expect(res.statusCode).toBe(200);
     const id = res.json().id;
@@ -316,7 +281,7 @@ describe('POST /api/v1/submissions refuses', () => {
       ),
     ],
   ])('%s: %i, queueing nothing', async (_, status, change, answer) => {
-    const app = await start({ KILN_MAX_STDIN_KB: '1' });
+    const app = await kiln.start({ KILN_MAX_STDIN_KB: '1' });
     const res = await submit(app, { ...valid, ...change }, '?wait=false');
     expect(res.statusCode).toBe(status);
     expect(res.json()).toEqual(answer);
@@ -324,7 +289,7 @@ describe('POST /api/v1/submissions refuses', () => {
   });
 
   it('accepts a private callbackUrl when KILN_WEBHOOK_ALLOW_PRIVATE=true, and puts it in the job', async () => {
-    const app = await start({ KILN_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const app = await kiln.start({ KILN_WEBHOOK_ALLOW_PRIVATE: 'true' });
     const callbackUrl = 'http://10.0.0.7/hook';
     const res = await submit(app, { ...valid, callbackUrl }, '?wait=false');
     expect(res.statusCode).toBe(202);
@@ -333,7 +298,7 @@ describe('POST /api/v1/submissions refuses', () => {
   });
 
   it('answers 429 QUEUE_FULL with Retry-After once the language queue is at KILN_MAX_QUEUE_DEPTH', async () => {
-    const app = await start({ KILN_MAX_QUEUE_DEPTH: '1' });
+    const app = await kiln.start({ KILN_MAX_QUEUE_DEPTH: '1' });
     expect((await submit(app, valid, '?wait=false')).statusCode).toBe(202);
     const res = await submit(app, valid, '?wait=false');
     expect(res.statusCode).toBe(429);
@@ -347,7 +312,7 @@ describe('POST /api/v1/submissions refuses', () => {
 
 describe('GET /api/v1/submissions/:id', () => {
   it('never shows a submission finished before its grade can be read', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const body = { language: 'python', code: CODE, tests: [TESTS[0]] };
     const ids: string[] = [];
     for (let n = 0; n < 20; n++) ids.push((await submit(app, body, '?wait=false')).json().id);
@@ -366,7 +331,7 @@ describe('GET /api/v1/submissions/:id', () => {
   });
 
   it('answers 404 SUBMISSION_NOT_FOUND for an id no queue has', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const id = '0b7c3f0e-8d4a-4a8e-9a43-3c1f4d0f2a11';
     const res = await read(app, id);
     expect(res.statusCode).toBe(404);
@@ -378,7 +343,7 @@ describe('GET /api/v1/submissions/:id', () => {
 
 describe('GET /api/v1/submissions/:id/events', () => {
   it('streams progress as tests finish, then the finished submission, and ends', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const base = await listen(app);
     const held = gate();
     await grader({ stepMs: 30, started: held.wait });
@@ -401,7 +366,7 @@ describe('GET /api/v1/submissions/:id/events', () => {
   });
 
   it('sends only the finished event for a submission that has already finished', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const base = await listen(app);
     await grader();
     const submission = (await submit(app, { language: 'python', code: CODE, tests: TESTS })).json();
@@ -411,17 +376,16 @@ describe('GET /api/v1/submissions/:id/events', () => {
   });
 
   it('ends the stream of an unfinished submission when the gateway closes', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const base = await listen(app);
     const id = (await submit(app, { language: 'python', code: CODE, tests: TESTS }, '?wait=false')).json().id;
     const events = readEvents(await openStream(`${base}/api/v1/submissions/${id}/events`));
     await app.close();
-    gateway = undefined;
     expect(await events).toEqual([{ event: 'progress', data: { done: 0, total: 3 } }]);
   });
 
   it('answers 404 as JSON, not as a stream, for an unknown id', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const base = await listen(app);
     const id = '0b7c3f0e-8d4a-4a8e-9a43-3c1f4d0f2a11';
     const response = await openStream(`${base}/api/v1/submissions/${id}/events`);

@@ -1,27 +1,10 @@
 import { PRESENCE_KEY, PRESENCE_STALE_MS } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, publishPresence, withTestRedis } from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { publishPresence, useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance;
+const kiln = useGateway({ build: 'test', flush: true });
 
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-  gateway = await buildGateway(redis);
-});
-afterEach(async () => {
-  await gateway.close();
-});
-
-const get = (url: string) => gateway.inject({ method: 'GET', url });
+const get = (url: string) => kiln.app.inject({ method: 'GET', url });
 const stale = () => Date.now() - PRESENCE_STALE_MS - 1000;
 
 describe('probes', () => {
@@ -38,8 +21,8 @@ describe('probes', () => {
       error: { code: 'NOT_READY', message: 'Not ready: no live executor for python, javascript, cpp' },
     });
 
-    await publishPresence(client, 'python', '10.0.0.2:8765');
-    await publishPresence(client, 'cpp', '10.0.0.4:8765', { seenAt: stale() });
+    await publishPresence(kiln.client, 'python', '10.0.0.2:8765');
+    await publishPresence(kiln.client, 'cpp', '10.0.0.4:8765', { seenAt: stale() });
     const some = await get('/ready');
     expect(some.statusCode).toBe(503);
     expect(some.json()).toEqual({
@@ -48,9 +31,9 @@ describe('probes', () => {
   });
 
   it('GET /ready answers 200 once every language has a fresh presence entry', async () => {
-    await publishPresence(client, 'python', '10.0.0.2:8765');
-    await publishPresence(client, 'javascript', '10.0.0.3:8765');
-    await publishPresence(client, 'cpp', '10.0.0.4:8765');
+    await publishPresence(kiln.client, 'python', '10.0.0.2:8765');
+    await publishPresence(kiln.client, 'javascript', '10.0.0.3:8765');
+    await publishPresence(kiln.client, 'cpp', '10.0.0.4:8765');
     const res = await get('/ready');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ready', languages: ['python', 'javascript', 'cpp'] });
@@ -65,13 +48,13 @@ describe('GET /api/v1/languages', () => {
   });
 
   it('sums the live replicas per language, with the versions they report', async () => {
-    await publishPresence(client, 'cpp', '10.0.0.7:8765', { version: 'g++ 12.2.0', slots: 4, busy: 1 });
-    await publishPresence(client, 'python', '10.0.0.2:8765', { version: 'Python 3.11.2', busy: 2 });
-    await publishPresence(client, 'python', '10.0.0.3:8765', { version: 'Python 3.11.2' });
-    await publishPresence(client, 'python', '10.0.0.5:8765', { version: 'Python 3.12.1' });
-    await publishPresence(client, 'javascript', '10.0.0.6:8765', { seenAt: stale() });
-    await client.hset(PRESENCE_KEY, 'python|garbage', '{not json');
-    await client.hset(PRESENCE_KEY, 'ruby|10.0.0.9:8765', JSON.stringify({ language: 'ruby' }));
+    await publishPresence(kiln.client, 'cpp', '10.0.0.7:8765', { version: 'g++ 12.2.0', slots: 4, busy: 1 });
+    await publishPresence(kiln.client, 'python', '10.0.0.2:8765', { version: 'Python 3.11.2', busy: 2 });
+    await publishPresence(kiln.client, 'python', '10.0.0.3:8765', { version: 'Python 3.11.2' });
+    await publishPresence(kiln.client, 'python', '10.0.0.5:8765', { version: 'Python 3.12.1' });
+    await publishPresence(kiln.client, 'javascript', '10.0.0.6:8765', { seenAt: stale() });
+    await kiln.client.hset(PRESENCE_KEY, 'python|garbage', '{not json');
+    await kiln.client.hset(PRESENCE_KEY, 'ruby|10.0.0.9:8765', JSON.stringify({ language: 'ruby' }));
 
     const res = await get('/api/v1/languages');
     expect(res.statusCode).toBe(200);

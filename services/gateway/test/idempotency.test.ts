@@ -1,40 +1,10 @@
-import type { TestRedis } from '@kiln/testing';
 import type { Queue, Worker } from 'bullmq';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  buildGateway,
-  cannedResult,
-  fakeGradingWorker,
-  fakeWorker,
-  pollUntil,
-  withTestRedis,
-} from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { cannedResult } from './support/fake-workers.js';
+import { pollUntil, useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance | undefined;
-let workers: Worker[] = [];
-
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-});
-afterEach(async () => {
-  await Promise.all(workers.map((worker) => worker.close(true)));
-  workers = [];
-  await gateway?.close();
-  gateway = undefined;
-});
-
-async function start(env: Record<string, string> = {}) {
-  gateway = await buildGateway(redis, { KILN_MAX_WAIT_MS: '10000', ...env });
-  return gateway;
-}
+const kiln = useGateway({ build: 'none', flush: true, env: { KILN_MAX_WAIT_MS: '10000' } });
 
 const tests = [{ stdin: '1\n', expected: '1\n' }];
 
@@ -56,9 +26,8 @@ interface Endpoint {
   work: () => Promise<Worker>;
 }
 
-const executionsWorker = () =>
-  fakeWorker(redis, 'python', async (job) => cannedResult(job, { stdout: '1\n' }));
-const gradingWorker = () => fakeGradingWorker(redis, 'python');
+const executionsWorker = () => kiln.fakeWorker('python', async (job) => cannedResult(job, { stdout: '1\n' }));
+const gradingWorker = () => kiln.fakeGradingWorker('python');
 const execution = { language: 'python', code: 'print(1)' };
 const submission = { language: 'python', code: 'print(1)', tests };
 const batch = { tests, submissions: [{ id: 'a', language: 'python', code: 'print(1)' }] };
@@ -126,8 +95,8 @@ const identity = (res: LightMyRequestResponse) => res.json().id ?? res.json();
 
 describe.each(ENDPOINTS)('Idempotency-Key on $name', (endpoint) => {
   it('answers a repeat with the same key and body with the first resource, queueing one job', async () => {
-    const app = await start();
-    if (endpoint.waits) workers.push(await endpoint.work());
+    const app = await kiln.start();
+    if (endpoint.waits) await endpoint.work();
     const first = await post(app, endpoint.url, endpoint.body, 'retry-1');
     expect(first.statusCode).toBe(endpoint.created);
     const again = await post(app, endpoint.url, endpoint.body, 'retry-1');
@@ -140,8 +109,8 @@ describe.each(ENDPOINTS)('Idempotency-Key on $name', (endpoint) => {
   });
 
   it('refuses the same key with another body: 422 IDEMPOTENCY_KEY_REUSED', async () => {
-    const app = await start();
-    if (endpoint.waits) workers.push(await endpoint.work());
+    const app = await kiln.start();
+    if (endpoint.waits) await endpoint.work();
     expect((await post(app, endpoint.url, endpoint.body, 'key-1')).statusCode).toBe(endpoint.created);
     const res = await post(app, endpoint.url, endpoint.other, 'key-1');
     expect(res.statusCode).toBe(422);
@@ -163,7 +132,7 @@ describe.each(ENDPOINTS)('Idempotency-Key on $name', (endpoint) => {
       'headers.idempotency-key must not have more than 255 characters',
     ],
   ])('refuses a key %s with 400, queueing nothing', async (_, key, message) => {
-    const app = await start();
+    const app = await kiln.start();
     const res = await post(app, endpoint.url, endpoint.body, key);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ error: { code: 'VALIDATION_ERROR', message } });
@@ -171,14 +140,14 @@ describe.each(ENDPOINTS)('Idempotency-Key on $name', (endpoint) => {
   });
 
   it('gives the key back when the request is refused with 429, so a retry once the queue drains creates it', async () => {
-    const app = await start({ KILN_MAX_QUEUE_DEPTH: '1' });
+    const app = await kiln.start({ KILN_MAX_QUEUE_DEPTH: '1' });
     const queue = endpoint.queue(app);
     expect((await post(app, endpoint.filler.url, endpoint.filler.body)).statusCode).toBeLessThan(300);
     const refused = await post(app, endpoint.url, endpoint.body, 'after-429');
     expect(refused.statusCode).toBe(429);
     expect(await jobs(queue)).toBe(1);
 
-    workers.push(await endpoint.work());
+    await endpoint.work();
     await pollUntil(
       () => queue.getJobCountByTypes('waiting', 'active'),
       (count) => count === 0,
@@ -191,15 +160,13 @@ describe.each(ENDPOINTS)('Idempotency-Key on $name', (endpoint) => {
 
 describe('Idempotency-Key on submissions', () => {
   it('answers a repeat of a finished submission with its grade, without grading it again', async () => {
-    const app = await start();
+    const app = await kiln.start();
     let graded = 0;
-    workers.push(
-      await fakeGradingWorker(redis, 'python', {
-        started: async () => {
-          graded += 1;
-        },
-      }),
-    );
+    await kiln.fakeGradingWorker('python', {
+      started: async () => {
+        graded += 1;
+      },
+    });
     const first = await post(app, '/api/v1/submissions', submission, 'once');
     expect(first.statusCode).toBe(200);
     expect(first.json().grade.verdict).toBe('accepted');
@@ -210,7 +177,7 @@ describe('Idempotency-Key on submissions', () => {
   });
 
   it('keeps keys apart per kind of work: the same key on executions and submissions creates both', async () => {
-    const app = await start();
+    const app = await kiln.start();
     const submitted = await post(app, '/api/v1/submissions?wait=false', submission, 'shared');
     const executed = await post(app, '/api/v1/executions?wait=false', execution, 'shared');
     expect(submitted.statusCode).toBe(202);

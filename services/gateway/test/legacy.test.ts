@@ -1,41 +1,25 @@
 import type { ExecutionJob, ExecutionResult } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
-import type { Job, Worker } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, cannedResult, fakeWorker, withTestRedis } from './support/gateway.js';
+import type { Job } from 'bullmq';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cannedResult } from './support/fake-workers.js';
+import { useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance;
-let worker: Worker | undefined;
+const kiln = useGateway({ build: 'test', flush: true, env: { KILN_MAX_WAIT_MS: '2000' } });
 let jobs: ExecutionJob[] = [];
 
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
+beforeEach(() => {
   jobs = [];
-  gateway = await buildGateway(redis, { KILN_MAX_WAIT_MS: '2000' });
-});
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-  await gateway.close();
 });
 
 /** The fake worker answers every job with this canned result. */
 async function answerWith(overrides: Partial<ExecutionResult>) {
-  worker = await fakeWorker(redis, 'python', async (job: Job<ExecutionJob>) => {
+  await kiln.fakeWorker('python', async (job: Job<ExecutionJob>) => {
     jobs.push(job.data);
     return cannedResult(job, overrides);
   });
 }
 
-const execute = (payload: object) => gateway.inject({ method: 'POST', url: '/api/code/execute', payload });
+const execute = (payload: object) => kiln.app.inject({ method: 'POST', url: '/api/code/execute', payload });
 
 describe('POST /api/code/execute (the original API)', () => {
   it('runs the README example: input becomes stdin, output is trimmed stdout', async () => {
@@ -130,8 +114,7 @@ describe('POST /api/code/execute (the original API)', () => {
   });
 
   it('answers 504 WAIT_TIMEOUT, naming the execution, when no worker finishes it in time', async () => {
-    await gateway.close();
-    gateway = await buildGateway(redis, { KILN_MAX_WAIT_MS: '200' });
+    await kiln.start({ KILN_MAX_WAIT_MS: '200' });
     const res = await execute({ code: 'print(1)', language: 'javascript' });
     expect(res.statusCode).toBe(504);
     const id = /Execution (\S+) did not finish/.exec(res.json().error.message)?.[1];
@@ -141,7 +124,7 @@ describe('POST /api/code/execute (the original API)', () => {
         message: `Execution ${id} did not finish within 200 ms; read it later at GET /api/v1/executions/${id}`,
       },
     });
-    const read = await gateway.inject({ method: 'GET', url: `/api/v1/executions/${id}` });
+    const read = await kiln.app.inject({ method: 'GET', url: `/api/v1/executions/${id}` });
     expect(read.json()).toEqual({ id, state: 'queued' });
   });
 });

@@ -1,27 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { startRedis, type TestRedis } from '@kiln/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, withTestRedis } from './support/gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loseRedis, useGateway } from './support/gateway.js';
 import { bearer, makeKey } from './support/keys.js';
 
 /** Per-key rate limits, counted in Redis: the N+1th request of a minute is refused, each key on its own. */
-let redis: TestRedis;
-let gateways: FastifyInstance[] = [];
-
-withTestRedis((started) => {
-  redis = started;
-});
-afterEach(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.close()));
-  gateways = [];
-});
-
-async function start(env: Record<string, string>) {
-  const gateway = await buildGateway(redis, env);
-  gateways.push(gateway);
-  return gateway;
-}
+const kiln = useGateway({ build: 'none' });
 
 /** A fresh name per test: the counts live in the one Redis of this file for a minute. */
 const fresh = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
@@ -62,7 +46,7 @@ function expectLimited(res: LightMyRequestResponse, limit: number) {
 describe('with API keys', () => {
   it("refuses the request past a key's own limit, with RateLimit-* and Retry-After", async () => {
     const key = makeKey(fresh('own'), 'run', 3);
-    const gateway = await start({ KILN_API_KEYS: key.entry });
+    const gateway = await kiln.start({ KILN_API_KEYS: key.entry });
     for (const remaining of [2, 1, 0]) expectCounted(await languages(gateway, bearer(key)), 3, remaining);
     expectLimited(await languages(gateway, bearer(key)), 3);
     // Every API route draws on the same count of the key, not one count per route.
@@ -77,7 +61,7 @@ describe('with API keys', () => {
   it('gives every key its own count, at KILN_RATE_LIMIT_PER_MINUTE when it has no limit of its own', async () => {
     const own = makeKey(fresh('own'), 'run', 1);
     const shared = makeKey(fresh('default'), 'run+grade');
-    const gateway = await start({
+    const gateway = await kiln.start({
       KILN_API_KEYS: `${own.entry} ${shared.entry}`,
       KILN_RATE_LIMIT_PER_MINUTE: '2',
     });
@@ -91,8 +75,8 @@ describe('with API keys', () => {
   it('counts in Redis, so gateway replicas share one count per key', async () => {
     const key = makeKey(fresh('replicated'), 'run', 2);
     const [first, second] = [
-      await start({ KILN_API_KEYS: key.entry }),
-      await start({ KILN_API_KEYS: key.entry }),
+      await kiln.start({ KILN_API_KEYS: key.entry }),
+      await kiln.start({ KILN_API_KEYS: key.entry }),
     ];
     expectCounted(await languages(first, bearer(key)), 2, 1);
     expectCounted(await languages(second, bearer(key)), 2, 0);
@@ -101,7 +85,7 @@ describe('with API keys', () => {
 
   it('counts neither refused keys nor the probes', async () => {
     const key = makeKey(fresh('probe'), 'run', 1);
-    const gateway = await start({ KILN_API_KEYS: key.entry });
+    const gateway = await kiln.start({ KILN_API_KEYS: key.entry });
     for (let i = 0; i < 3; i++) {
       expect((await languages(gateway, { 'x-api-key': 'wrong' })).statusCode).toBe(401);
       const health = await gateway.inject({ method: 'GET', url: '/health', headers: bearer(key) });
@@ -115,7 +99,7 @@ describe('with API keys', () => {
 
 describe('without API keys', () => {
   it('counts per client address', async () => {
-    const gateway = await start({ KILN_RATE_LIMIT_PER_MINUTE: '2' });
+    const gateway = await kiln.start({ KILN_RATE_LIMIT_PER_MINUTE: '2' });
     const [a, b] = ['10.1.0.1', '10.1.0.2'];
     expectCounted(await languages(gateway, {}, a), 2, 1);
     expectCounted(await languages(gateway, {}, a), 2, 0);
@@ -124,7 +108,7 @@ describe('without API keys', () => {
   });
 
   it('does not limit at all with KILN_RATE_LIMIT_PER_MINUTE=0', async () => {
-    const gateway = await start({ KILN_RATE_LIMIT_PER_MINUTE: '0' });
+    const gateway = await kiln.start({ KILN_RATE_LIMIT_PER_MINUTE: '0' });
     for (let i = 0; i < 5; i++) {
       const res = await languages(gateway, {}, '10.2.0.1');
       expect(res.statusCode).toBe(200);
@@ -134,28 +118,16 @@ describe('without API keys', () => {
 });
 
 describe('with Redis gone', () => {
-  let gone: TestRedis;
-  let gateway: FastifyInstance;
   const key = makeKey('runner', 'run', 1);
-
-  beforeAll(async () => {
-    gone = await startRedis();
-    gateway = await buildGateway(gone, { KILN_API_KEYS: key.entry });
-    await gone.stop();
-    for (let tries = 0; tries < 50 && gateway.redis.status === 'ready'; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  });
-  afterAll(async () => {
-    await gateway?.close();
-  });
+  const gone = useGateway({ env: { KILN_API_KEYS: key.entry } });
+  beforeAll(() => loseRedis(gone.app, gone.redis));
 
   it('still checks keys (they are in memory), and the limit lets requests through to the 503', async () => {
-    expect((await languages(gateway)).statusCode).toBe(401);
-    expect((await languages(gateway, bearer(makeKey('runner', 'run')))).statusCode).toBe(401);
+    expect((await languages(gone.app)).statusCode).toBe(401);
+    expect((await languages(gone.app, bearer(makeKey('runner', 'run')))).statusCode).toBe(401);
     // Past the key's limit of 1: the count cannot be read, so the request is not refused for it.
     for (let i = 0; i < 3; i++) {
-      const res = await languages(gateway, bearer(key));
+      const res = await languages(gone.app, bearer(key));
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({
         error: { code: 'QUEUE_UNAVAILABLE', message: 'The execution queue is unavailable; retry shortly' },

@@ -1,37 +1,20 @@
-import type { TestRedis } from '@kiln/testing';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway, JSON_HEADERS, withTestRedis } from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { JSON_HEADERS, useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: FastifyInstance;
-
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-  gateway = await buildGateway(redis, {
-    KILN_MAX_CODE_KB: '1',
-    KILN_MAX_STDIN_KB: '1',
-    KILN_MAX_WAIT_MS: '0',
-  });
-});
-afterEach(async () => {
-  await gateway.close();
+const kiln = useGateway({
+  build: 'test',
+  flush: true,
+  env: { KILN_MAX_CODE_KB: '1', KILN_MAX_STDIN_KB: '1', KILN_MAX_WAIT_MS: '0' },
 });
 
 const submit = (payload: object | string, query = '?wait=false', headers = JSON_HEADERS) =>
-  gateway.inject({ method: 'POST', url: `/api/v1/executions${query}`, payload, headers });
+  kiln.app.inject({ method: 'POST', url: `/api/v1/executions${query}`, payload, headers });
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 
 /** Nothing a refused request sent may reach the queue. */
 async function queuedJobs(): Promise<number> {
-  return gateway.jobs.executions.queue('python').count();
+  return kiln.app.jobs.executions.queue('python').count();
 }
 
 describe('request validation', () => {
@@ -120,13 +103,13 @@ describe('request validation', () => {
   });
 
   it('answers 404 NOT_FOUND for an unknown route', async () => {
-    const res = await gateway.inject({ method: 'GET', url: '/api/v2/executions?x=1' });
+    const res = await kiln.app.inject({ method: 'GET', url: '/api/v2/executions?x=1' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual(error('NOT_FOUND', 'No route GET /api/v2/executions'));
   });
 
   it('answers 400 for an execution id that is not a UUID', async () => {
-    const res = await gateway.inject({ method: 'GET', url: '/api/v1/executions/not-an-id' });
+    const res = await kiln.app.inject({ method: 'GET', url: '/api/v1/executions/not-an-id' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(error('VALIDATION_ERROR', 'params.id must match format "uuid"'));
   });
@@ -134,8 +117,7 @@ describe('request validation', () => {
 
 describe('queue bound', () => {
   it('answers 429 QUEUE_FULL with Retry-After when the bound is 0', async () => {
-    await gateway.close();
-    gateway = await buildGateway(redis, { KILN_MAX_QUEUE_DEPTH: '0' });
+    await kiln.start({ KILN_MAX_QUEUE_DEPTH: '0' });
     const res = await submit({ language: 'python', code: 'x' });
     expect(res.statusCode).toBe(429);
     expect(res.headers['retry-after']).toBe('5');
@@ -143,8 +125,7 @@ describe('queue bound', () => {
   });
 
   it('accepts up to the bound, then answers 429, per language', async () => {
-    await gateway.close();
-    gateway = await buildGateway(redis, { KILN_MAX_QUEUE_DEPTH: '1' });
+    await kiln.start({ KILN_MAX_QUEUE_DEPTH: '1' });
     const first = await submit({ language: 'python', code: 'x' });
     expect(first.statusCode).toBe(202);
     const second = await submit({ language: 'python', code: 'x' });

@@ -1,29 +1,16 @@
-import {
-  BATCH_QUEUE,
-  type BatchJob,
-  type Grade,
-  gradeSubmission,
-  type SubmissionJob,
-  SubmissionJobSchema,
-  submissionQueueName,
-  type TestCase,
-} from '@kiln/grading';
-import {
-  type ExecutionJob,
-  type ExecutionResult,
-  type Language,
-  PRESENCE_KEY,
-  QUEUE_PREFIX,
-  queueName,
-} from '@kiln/protocol';
-import { startRedis, type TestRedis } from '@kiln/testing';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type ExecutionJob, type Language, PRESENCE_KEY } from '@kiln/protocol';
+import { type RedisFixture, type TestRedis, useRedis } from '@kiln/testing';
+import type { Job, Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import Compile from 'typebox/compile';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import app, { appOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
+import { type FakeGradingOptions, fakeBatchWorker, fakeGradingWorker, fakeWorker } from './fake-workers.js';
+import { listen } from './sse.js';
+
+// packages/client's tests take these from here.
+export { cannedResult, fakeWorker } from './fake-workers.js';
 
 /**
  * Builds the gateway exactly as server.ts does (minus logging and listening) against the test Redis. It is
@@ -40,143 +27,145 @@ export async function buildGateway(
   return gateway;
 }
 
+export interface GatewayOptions {
+  /** Settings over the test ones (the test Redis, KILN_HOST 127.0.0.1), for every gateway of the fixture. */
+  env?: Record<string, string>;
+  /**
+   * When the fixture builds a gateway: once before the first test ('file', the default), afresh before
+   * every test ('test'), or never ('none': the tests call start(), each with its own settings).
+   */
+  build?: 'file' | 'test' | 'none';
+  /** Empty Redis before every test (before the gateway of 'test' is built). */
+  flush?: boolean;
+  /** Every gateway also listens on a loopback port (`port`), for what inject cannot send. */
+  listen?: boolean;
+}
+
+export interface GatewayFixture {
+  /** The gateway started last: the current test's, else the file's. Its settings are `app.config`. */
+  readonly app: FastifyInstance;
+  /** The loopback port of `app`, with `listen`. */
+  readonly port: number;
+  /** The fixture's own Redis: port, url, flush() and stop(). */
+  readonly redis: RedisFixture;
+  /** A plain client on it, for arranging state (presence) and checking queues; connected on first use. */
+  readonly client: Redis;
+  /**
+   * Builds a gateway with `env` over the fixture's settings; it becomes `app`. Like the workers below, it is
+   * closed after the test that started it, or after the last test when a beforeAll hook started it.
+   */
+  start(env?: Record<string, string>): Promise<FastifyInstance>;
+  /** The fake workers of fake-workers.ts on the fixture's Redis; closed forced, as a gate may hold them. */
+  fakeWorker(language: Language, handle: (job: Job<ExecutionJob>) => Promise<unknown>): Promise<Worker>;
+  fakeGradingWorker(language: Language, options?: FakeGradingOptions): Promise<Worker>;
+  fakeBatchWorker(): Promise<Worker>;
+}
+
+/** What one test, or the file's hooks, started: closed in the reverse order once it is over. */
+interface Scope {
+  app: FastifyInstance | undefined;
+  closers: Array<() => Promise<unknown>>;
+}
+
 /**
- * A throwaway Redis and a plain client on it for the whole test file: started before the first test,
- * stopped after the last. `use` receives both (test files keep them in their own variables).
+ * A gateway against a throwaway Redis for the test file (or the describe block that calls it), with the
+ * hooks that start and close both. Call it at module level before any hook of the file's own, which then
+ * runs after the fixture's beforeAll and beforeEach, and before its afterEach and afterAll.
  */
-export function withTestRedis(use: (redis: TestRedis, client: Redis) => void): void {
-  let started: { redis: TestRedis; client: Redis } | undefined;
+export function useGateway(options: GatewayOptions = {}): GatewayFixture {
+  const redis = useRedis({ beforeAll, beforeEach, afterAll }, { flush: options.flush ?? false });
+  let client: Redis | undefined;
+  const file: Scope = { app: undefined, closers: [] };
+  const test: Scope = { app: undefined, closers: [] };
+  let scope = file;
+  const own = (worker: Worker) => {
+    scope.closers.push(() => worker.close(true));
+    return worker;
+  };
+  const end = async (ended: Scope) => {
+    for (const close of ended.closers.splice(0).reverse()) await close();
+    ended.app = undefined;
+  };
+
+  async function start(env: Record<string, string> = {}): Promise<FastifyInstance> {
+    const gateway = await buildGateway(redis, { ...options.env, ...env });
+    scope.closers.push(() => gateway.close());
+    if (options.listen) await listen(gateway);
+    scope.app = gateway;
+    return gateway;
+  }
+
+  const build = options.build ?? 'file';
   beforeAll(async () => {
-    const redis = await startRedis();
-    started = { redis, client: redisClient(redis) };
-    use(started.redis, started.client);
+    if (build === 'file') await start();
+  });
+  beforeEach(async () => {
+    scope = test;
+    if (build === 'test') await start();
+  });
+  afterEach(async () => {
+    scope = file;
+    await end(test);
   });
   afterAll(async () => {
-    started?.client.disconnect();
-    await started?.redis.stop();
+    await end(file);
+    client?.disconnect();
+  });
+
+  const current = () => {
+    const gateway = test.app ?? file.app;
+    if (!gateway) throw new Error('no gateway yet: useGateway builds it in a hook, or a test calls start()');
+    return gateway;
+  };
+  return {
+    get app() {
+      return current();
+    },
+    get port() {
+      const address = current().server.address();
+      if (address === null || typeof address === 'string')
+        throw new Error('the gateway does not listen: useGateway({ listen: true })');
+      return address.port;
+    },
+    redis,
+    get client() {
+      client ??= redisClient(redis);
+      return client;
+    },
+    start,
+    fakeWorker: async (language, handle) => own(await fakeWorker(redis, language, handle)),
+    fakeGradingWorker: async (language, options) => own(await fakeGradingWorker(redis, language, options)),
+    fakeBatchWorker: async () => own(await fakeBatchWorker(redis)),
+  };
+}
+
+/** Stops `redis` under a running gateway, then waits (up to a second) for its connection to notice. */
+export async function loseRedis(gateway: FastifyInstance, redis: TestRedis): Promise<void> {
+  await redis.stop();
+  for (let tries = 0; tries < 50 && gateway.redis.status === 'ready'; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * A throwaway Redis and a plain client on it for the whole test file, handed to `use` before the first test
+ * (packages/client's tests keep both in variables; the gateway's own tests use useGateway).
+ */
+export function withTestRedis(use: (redis: TestRedis, client: Redis) => void): void {
+  const redis = useRedis({ beforeAll, beforeEach, afterAll });
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    client = redisClient(redis);
+    use(redis, client);
+  });
+  afterAll(async () => {
+    client?.disconnect();
   });
 }
 
 /** A plain client on the test Redis, for arranging state (presence, flushes) and checking queues. */
 export function redisClient(redis: TestRedis): Redis {
   return new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null });
-}
-
-/**
- * A test double of services/worker: consumes a language's queue and returns whatever `handle` gives
- * (a canned ExecutionResult, normally) as the job's return value.
- */
-export async function fakeWorker(
-  redis: TestRedis,
-  language: Language,
-  handle: (job: Job<ExecutionJob>) => Promise<unknown>,
-): Promise<Worker> {
-  return startWorker(redis, queueName(language), handle);
-}
-
-async function startWorker<T>(
-  redis: TestRedis,
-  queue: string,
-  handle: (job: Job<T>) => Promise<unknown>,
-): Promise<Worker> {
-  const worker = new Worker(queue, handle, {
-    connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null },
-    prefix: QUEUE_PREFIX,
-  });
-  worker.on('error', () => {});
-  await worker.waitUntilReady();
-  return worker;
-}
-
-/** A canned result for a job: a successful run unless overridden. */
-export function cannedResult(
-  job: { data: Pick<ExecutionJob, 'id' | 'language'> },
-  overrides: Partial<ExecutionResult> = {},
-): ExecutionResult {
-  return {
-    id: job.data.id,
-    language: job.data.language,
-    status: 'ok',
-    exitCode: 0,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    timeMs: 12,
-    cpuTimeMs: 10,
-    memoryKb: 8192,
-    ...overrides,
-  };
-}
-
-/**
- * How a fake grading worker runs one test: the fields of its ExecutionResult that differ from a successful
- * canned run, or undefined for a test that never ran (Kiln's fault: internal_error).
- */
-export type FakeRun = (
-  test: TestCase,
-  index: number,
-  job: Job<SubmissionJob>,
-) => Partial<ExecutionResult> | undefined;
-
-export interface FakeGradingOptions {
-  /** By default every run prints the expected output (accepted). */
-  run?: FakeRun;
-  /** Awaited when a job becomes active, before any test runs: a gate to hold the job in `running`. */
-  started?: (job: Job<SubmissionJob>) => Promise<void>;
-  /** A pause before each test "runs", so that progress events are spread out. */
-  stepMs?: number;
-}
-
-const isSubmissionJob = Compile(SubmissionJobSchema);
-
-/**
- * A test double of services/worker's submission processor on `submissions-<language>`: refuses job data the
- * real one would refuse, "runs" the tests one by one, reports progress ({ done, total }) after each, and
- * returns the grade the real, pure gradeSubmission gives the canned results.
- */
-export async function fakeGradingWorker(
-  redis: TestRedis,
-  language: Language,
-  options: FakeGradingOptions = {},
-): Promise<Worker> {
-  const run: FakeRun = options.run ?? ((test) => ({ stdout: test.expected }));
-  return startWorker<SubmissionJob>(redis, submissionQueueName(language), async (job): Promise<Grade> => {
-    if (!isSubmissionJob.Check(job.data) || job.data.language !== language)
-      throw new UnrecoverableError(`job ${job.id} does not hold a valid ${language} submission`);
-    await options.started?.(job);
-    const { tests, id } = job.data;
-    const results: Array<ExecutionResult | undefined> = [];
-    for (const [index, test] of tests.entries()) {
-      if (options.stepMs) await new Promise((resolve) => setTimeout(resolve, options.stepMs));
-      const overrides = run(test, index, job);
-      results.push(overrides && cannedResult({ data: { id: `${id}:${index}`, language } }, overrides));
-      await job.updateProgress({ done: index + 1, total: tests.length });
-    }
-    return gradeSubmission(job.data, results);
-  });
-}
-
-/** What the fake `batches` worker returns for a batch's parent job, as services/worker's does. */
-export interface FakeBatchSummary {
-  total: number;
-  verdicts: Record<string, number>;
-}
-
-/**
- * A test double of the `batches` processor: once every child is done, counts their verdicts, a child that
- * failed for good (an ignored failure) as internal_error.
- */
-export async function fakeBatchWorker(redis: TestRedis): Promise<Worker> {
-  return startWorker<BatchJob>(redis, BATCH_QUEUE, async (job): Promise<FakeBatchSummary> => {
-    const grades = Object.values(await job.getChildrenValues<Grade>());
-    const failed = Object.keys(await job.getIgnoredChildrenFailures()).length;
-    const verdicts: Record<string, number> = {};
-    for (const grade of grades) verdicts[grade.verdict] = (verdicts[grade.verdict] ?? 0) + 1;
-    if (failed > 0) verdicts.internal_error = (verdicts.internal_error ?? 0) + failed;
-    return { total: grades.length + failed, verdicts };
-  });
 }
 
 /** A promise the test resolves by hand: `wait` for workers to hold on, `release` to let them go. */
