@@ -8,11 +8,11 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { ConfigError, parseConfig } from './config.js';
+import { createExecutionProcessor } from './executions/processor.js';
 import { ExecutorPool } from './executors/pool.js';
 import { createBatchProcessor } from './grading/batch.js';
 import { createSubmissionProcessor, type RecordItem } from './grading/processor.js';
 import { Presence } from './presence.js';
-import { createProcessor } from './processor.js';
 import { createNotifier, readWebhookSecret } from './webhooks.js';
 
 export async function startWorker(env: Record<string, string | undefined> = process.env) {
@@ -57,11 +57,15 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const { notify } = notifier;
   await Promise.all(LANGUAGES.map((language) => pools[language].start(config.resolveIntervalMs)));
   for (const language of LANGUAGES) {
-    const worker = new Worker(queueName(language), createProcessor(pools[language], config, log, notify), {
-      connection,
-      prefix: QUEUE_PREFIX,
-      concurrency: Math.max(1, pools[language].slots),
-    });
+    const worker = new Worker(
+      queueName(language),
+      createExecutionProcessor(pools[language], config, log, notify),
+      {
+        connection,
+        prefix: QUEUE_PREFIX,
+        concurrency: Math.max(1, pools[language].slots),
+      },
+    );
     worker.on('error', (err) => log.error({ language, err }, 'worker error'));
     worker.on('failed', (job, err) => log.warn({ jobId: job?.id, language, err }, 'job attempt failed'));
     workers[language] = worker;

@@ -7,10 +7,10 @@ import {
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import Compile from 'typebox/compile';
-import type { WorkerConfig } from './config.js';
-import { ExecutorRefusedError } from './errors.js';
-import type { ExecutorPool } from './executors/pool.js';
-import type { Notify } from './webhooks.js';
+import type { WorkerConfig } from '../config.js';
+import { ExecutorRefusedError } from '../errors.js';
+import type { ExecutorPool } from '../executors/pool.js';
+import type { Notify } from '../webhooks.js';
 
 const validJob = Compile(ExecutionJobSchema);
 
@@ -21,7 +21,12 @@ const validJob = Compile(ExecutionJobSchema);
  * on the last attempt the job completes with an `internal_error` result instead, so nothing accepted ends
  * without a result.
  */
-export function createProcessor(pool: ExecutorPool, config: WorkerConfig, log: Logger, notify?: Notify) {
+export function createExecutionProcessor(
+  pool: ExecutorPool,
+  config: WorkerConfig,
+  log: Logger,
+  notify?: Notify,
+) {
   const finish = async (data: ExecutionJob, result: ExecutionResult): Promise<ExecutionResult> => {
     if (data.callbackUrl && notify) {
       await notify({
