@@ -2,14 +2,15 @@ import type {
   Batch,
   BatchRequest,
   BatchResults,
+  ExecutionResult,
   Submission,
   SubmissionProgress,
   SubmissionRequest,
-} from '@kiln/grading';
-import type { ExecutionResult } from '@kiln/protocol';
+} from './api.js';
 import { KilnNetworkError } from './errors.js';
 import { type EventsOptions, followEvents } from './events.js';
 import { type HttpSettings, request, requestText } from './http.js';
+import { type RetryOptions, retryPolicy, sleep } from './retry.js';
 import type {
   BatchEvent,
   Execution,
@@ -27,13 +28,19 @@ export interface KilnClientOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <key>`. */
   apiKey?: string;
-  /** Defaults to the global fetch; pass one to add a proxy, retries or instrumentation. */
+  /** Defaults to the global fetch; pass one to add a proxy or instrumentation. */
   fetch?: typeof fetch;
   /**
-   * Longest one HTTP request may take, body included. Keep it above the gateway's KILN_MAX_WAIT_MS, or the
-   * waiting calls (execute and createSubmission with wait, run, executeLegacy) give up before the gateway answers.
+   * Longest one call may take, body included, and its retries when `retry` is on. Keep it above the gateway's
+   * KILN_MAX_WAIT_MS, or the waiting calls (execute and createSubmission with wait, run, executeLegacy) give up
+   * before the gateway answers.
    */
   timeoutMs?: number;
+  /**
+   * Send a call again when the gateway answers 429 or 503, after the `Retry-After` it names (or a doubling
+   * wait without one). Off by default: the first refusal throws KilnApiError.
+   */
+  retry?: RetryOptions;
 }
 
 export interface IdempotencyOptions {
@@ -68,8 +75,6 @@ const POLL_MAX_DELAY_MS = 2_000;
 
 const waitQuery = (wait: boolean | undefined) => (wait === undefined ? '' : `?wait=${wait}`);
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A typed client for Kiln's HTTP API. Every non-2xx answer throws KilnApiError; no answer, KilnNetworkError. */
 export class KilnClient {
   private readonly http: HttpSettings;
@@ -81,7 +86,12 @@ export class KilnClient {
       throw new TypeError(`baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
     }
     const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-    this.http = { baseUrl: options.baseUrl.replace(/\/+$/, ''), apiKey: options.apiKey, fetch: fetchImpl };
+    this.http = {
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      apiKey: options.apiKey,
+      fetch: fetchImpl,
+      retry: retryPolicy(options.retry),
+    };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 

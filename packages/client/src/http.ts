@@ -1,4 +1,5 @@
 import { KilnApiError, KilnNetworkError } from './errors.js';
+import { type RetryPolicy, withRetries } from './retry.js';
 
 /** One HTTP exchange with the gateway: JSON (or CSV, or an event stream) back, and every failure as a Kiln error. */
 
@@ -6,6 +7,8 @@ export interface HttpSettings {
   baseUrl: string;
   apiKey: string | undefined;
   fetch: typeof fetch;
+  /** Off (undefined) unless the caller asked for retries. */
+  retry: RetryPolicy | undefined;
 }
 
 export interface HttpCall {
@@ -90,7 +93,13 @@ function networkError(what: string, err: unknown, timedOut: boolean, timeoutMs: 
 }
 
 /** The whole answer as text; a non-2xx answer throws KilnApiError from its JSON error body. */
-async function exchange(settings: HttpSettings, call: HttpCall, accept: string) {
+function exchange(settings: HttpSettings, call: HttpCall, accept: string) {
+  return withRetries(settings.retry, call.timeoutMs, (timeoutMs) =>
+    exchangeOnce(settings, { ...call, timeoutMs }, accept),
+  );
+}
+
+async function exchangeOnce(settings: HttpSettings, call: HttpCall, accept: string) {
   // The signal also covers reading the body, so a server that stalls mid-answer is cut off too.
   const signal = AbortSignal.timeout(Math.max(0, call.timeoutMs));
   let response: Response;
@@ -129,10 +138,23 @@ export async function requestText(settings: HttpSettings, call: HttpCall, accept
 }
 
 /**
- * Open a `text/event-stream`. `timeoutMs` bounds only the wait for the answer's headers: the stream itself
- * lasts as long as the work it follows, so only the caller's `signal` ends it early.
+ * Open a `text/event-stream`. `timeoutMs` bounds only the wait for the answer's headers (retries included): the
+ * stream itself lasts as long as the work it follows, so only the caller's `signal` ends it early.
  */
-export async function openEventStream(
+export function openEventStream(
+  settings: HttpSettings,
+  call: HttpCall,
+  signal: AbortSignal | undefined,
+): Promise<ReadableStream<Uint8Array>> {
+  return withRetries(
+    settings.retry,
+    call.timeoutMs,
+    (timeoutMs) => openEventStreamOnce(settings, { ...call, timeoutMs }, signal),
+    signal,
+  );
+}
+
+async function openEventStreamOnce(
   settings: HttpSettings,
   call: HttpCall,
   signal: AbortSignal | undefined,

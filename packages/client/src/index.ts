@@ -1,22 +1,4 @@
-export type {
-  Batch,
-  BatchItem,
-  BatchRequest,
-  BatchResult,
-  BatchResults,
-  Checker,
-  CheckerType,
-  DiffHint,
-  Grade,
-  Submission,
-  SubmissionProgress,
-  SubmissionRequest,
-  SubmissionState,
-  TestCase,
-  TestResult,
-  Verdict,
-} from '@kiln/grading';
-export type { ExecutionResult, Language, LimitsRequest, Status } from '@kiln/protocol';
+export type * from './api.js';
 export {
   type ExecuteOptions,
   type IdempotencyOptions,
@@ -27,4 +9,5 @@ export {
 } from './client.js';
 export { KilnApiError, KilnNetworkError, type KilnNetworkErrorCode } from './errors.js';
 export type { EventsOptions } from './events.js';
+export type { RetryOptions } from './retry.js';
 export type * from './types.js';

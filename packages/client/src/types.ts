@@ -1,8 +1,14 @@
-import type { Batch, Submission, SubmissionProgress } from '@kiln/grading';
-import type { ExecutionResult, Language, LimitsRequest } from '@kiln/protocol';
+import type {
+  Batch,
+  ExecutionResult,
+  Language,
+  LimitsRequest,
+  Submission,
+  SubmissionProgress,
+} from './api.js';
 
 /**
- * The HTTP API's request and response shapes that @kiln/protocol does not define, written to match the
+ * The HTTP API's request and response shapes that the gateway defines itself, written to match the
  * gateway's route schemas (services/gateway/src/schemas.ts and src/routes/*) field for field.
  */
 

@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsdown';
+
+/** One ESM file and its .d.ts for npm; eventsource-parser is the only package they may import. */
+export default defineConfig({
+  entry: 'src/index.ts',
+  platform: 'node',
+  target: 'node22',
+  // dist/index.js and dist/index.d.ts, the names package.json exports (the package is ESM).
+  fixedExtension: false,
+  tsconfig: 'tsconfig.build.json',
+  dts: true,
+  // Nothing bundled from node_modules, nothing imported that `npm install @kiln/client` would not bring.
+  deps: { onlyBundle: [], onlyImport: ['eventsource-parser'] },
+});
