@@ -1,96 +1,156 @@
 import { readFileSync, statSync } from 'node:fs';
+import {
+  boolean,
+  ConfigError,
+  type ConfigOf,
+  defaultLimits,
+  integer,
+  list,
+  logLevel,
+  readConfig,
+  text,
+} from '@kiln/config';
+
+export { ConfigError };
 
 /**
- * The agent's configuration: the only place that reads process.env. Parsed once; every problem is reported
- * together and the process exits 1 with a clear message.
+ * The agent's configuration: the only place that reads process.env. Read once against this table
+ * (@kiln/config); every problem is reported together and the process exits 1 with a clear message. Most of
+ * it is set by the executor's image or by compose, under other names for the operator (KILN_EXECUTOR_*).
  */
-export interface AgentConfig {
-  readonly languageFile: string;
-  readonly slots: number;
-  /** Overrides the language table's uid base (tests on a shared host keep clear of real executors). */
-  readonly uidBase: number | undefined;
-  readonly host: string;
-  readonly port: number;
-  readonly tokenFile: string;
-  readonly workRoot: string;
-  readonly scratchDirs: readonly string[];
-  readonly cacheDir: string;
-  readonly cacheEntries: number;
-  readonly cacheMb: number;
-  readonly runner: string;
-  readonly toolPath: string;
-  readonly pchDir: string;
-  readonly shutdownGraceMs: number;
-  readonly exitWhenDirty: boolean;
+export const agentSettings = {
+  languageFile: text({
+    env: 'KILN_LANGUAGE_FILE',
+    default: '/etc/kiln/language.json',
+    internal: true,
+    doc: 'The language table of the executor image',
+  }),
+  // Slot uids are uidBase + 16 × range + index (see slots.ts); at most 16 slots per replica.
+  slots: integer({
+    env: 'KILN_SLOTS',
+    default: 2,
+    min: 1,
+    max: 16,
+    internal: true,
+    doc: 'Concurrent runs (compose: KILN_EXECUTOR_SLOTS)',
+  }),
+  uidBase: integer({
+    env: 'KILN_UID_BASE',
+    min: 1000,
+    max: 4_000_000_000,
+    internal: true,
+    doc: "Overrides the language table's uid base (tests on a shared host keep clear of real executors)",
+  }),
+  host: text({ env: 'KILN_HOST', default: '0.0.0.0', internal: true, doc: 'Address the agent listens on' }),
+  port: integer({
+    env: 'KILN_PORT',
+    default: 8765,
+    min: 0,
+    max: 65535,
+    internal: true,
+    doc: 'Port of the agent',
+  }),
+  tokenFile: text({
+    env: 'KILN_TOKEN_FILE',
+    default: '/run/secrets/executor_token',
+    internal: true,
+    doc: 'File holding the token the worker presents (root-only)',
+  }),
+  workRoot: text({ env: 'KILN_WORK_ROOT', default: '/sandbox', internal: true, doc: 'Where the slots work' }),
+  scratchDirs: list({
+    env: 'KILN_SCRATCH_DIRS',
+    separator: ':',
+    default: ['/tmp', '/dev/shm', '/dev/mqueue'],
+    internal: true,
+    doc: 'Shared directories a run may write, swept after it',
+  }),
+  cacheDir: text({
+    env: 'KILN_CACHE_DIR',
+    default: '/run/kiln/cache',
+    internal: true,
+    doc: 'Where compiled binaries are cached',
+  }),
+  cacheEntries: integer({
+    env: 'KILN_CACHE_ENTRIES',
+    default: 256,
+    min: 0,
+    max: 100_000,
+    internal: true,
+    doc: 'Most binaries the compile cache keeps',
+  }),
+  cacheMb: integer({
+    env: 'KILN_CACHE_MB',
+    default: 64,
+    min: 0,
+    max: 100_000,
+    internal: true,
+    doc: 'Most MiB the compile cache keeps (within the tmpfs it lives on: 64m under compose)',
+  }),
+  runner: text({
+    env: 'KILN_RUNNER',
+    default: '/usr/local/libexec/kiln-run',
+    internal: true,
+    doc: 'The sandbox helper (kiln-run)',
+  }),
+  toolPath: text({
+    env: 'KILN_TOOL_PATH',
+    default: '/usr/local/bin:/usr/bin:/bin',
+    internal: true,
+    doc: "Where the language's tools are looked up",
+  }),
+  pchDir: text({
+    env: 'KILN_PCH_DIR',
+    default: '/opt/kiln/pch',
+    internal: true,
+    doc: 'Precompiled headers (C++)',
+  }),
+  shutdownGraceMs: integer({
+    env: 'KILN_SHUTDOWN_GRACE_MS',
+    default: 20_000,
+    min: 0,
+    max: 600_000,
+    internal: true,
+    doc: 'How long a stopping agent lets its runs finish (compose: KILN_EXECUTOR_SHUTDOWN_GRACE_MS)',
+  }),
+  exitWhenDirty: boolean({
+    env: 'KILN_EXIT_WHEN_DIRTY',
+    default: true,
+    internal: true,
+    doc: 'Exit (to be recreated) when a slot cannot be cleaned',
+  }),
   /** Confine the program's writes with Landlock (see kiln-run.c); off only to test the OOM guard alone. */
-  readonly landlock: boolean;
-  /** Start each slot's next runtime ahead of its run (KILN_WARM_START; see warm-start.ts). */
-  readonly warmStart: boolean;
+  landlock: boolean({
+    env: 'KILN_LANDLOCK',
+    default: true,
+    internal: true,
+    doc: "Confine a program's writes with Landlock",
+  }),
+  /** Start each slot's next runtime ahead of its run (languages with `warmStart`): see warm-start.ts. */
+  warmStart: boolean({
+    env: 'KILN_WARM_START',
+    default: true,
+    doc: "Keep each idle slot's interpreter started ahead of its run (Python, JavaScript)",
+  }),
   /**
    * Memory the executor keeps beyond its slots' runs: the agent, the helpers, the compile cache, kernel
    * memory a run can hold without it being counted (pipe buffers), and the guard's sampling slack.
    */
-  readonly memoryReserveMb: number;
-  readonly logLevel: string;
-}
+  memoryReserveMb: integer({
+    env: 'KILN_MEMORY_RESERVE_MB',
+    default: 256,
+    min: 0,
+    max: 1_000_000,
+    internal: true,
+    doc: "Memory the executor keeps beyond its slots' runs (compose: KILN_EXECUTOR_RESERVE_MB)",
+  }),
+  logLevel,
+  /** The gateway's defaults: a slot's waiting runtime is started with them (see runner.ts, warm-start.ts). */
+  defaultLimits,
+};
+export type AgentConfig = ConfigOf<typeof agentSettings>;
 
-type Env = Record<string, string | undefined>;
-
-export function parseConfig(env: Env): AgentConfig {
-  const problems: string[] = [];
-  const text = (name: string, fallback: string) => env[name]?.trim() || fallback;
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
-  const bool = (name: string, fallback: boolean) => {
-    const raw = env[name]?.trim().toLowerCase();
-    if (!raw) return fallback;
-    if (raw === 'true' || raw === '1') return true;
-    if (raw === 'false' || raw === '0') return false;
-    problems.push(`${name} must be true or false, got "${raw}"`);
-    return fallback;
-  };
-  const config: AgentConfig = {
-    languageFile: text('KILN_LANGUAGE_FILE', '/etc/kiln/language.json'),
-    // Slot uids are uidBase + 16 × range + index (see slots.ts); at most 16 slots per replica.
-    slots: int('KILN_SLOTS', 2, 1, 16),
-    uidBase: env.KILN_UID_BASE?.trim() ? int('KILN_UID_BASE', 0, 1000, 4_000_000_000) : undefined,
-    host: text('KILN_HOST', '0.0.0.0'),
-    port: int('KILN_PORT', 8765, 0, 65535),
-    tokenFile: text('KILN_TOKEN_FILE', '/run/secrets/executor_token'),
-    workRoot: text('KILN_WORK_ROOT', '/sandbox'),
-    scratchDirs: text('KILN_SCRATCH_DIRS', '/tmp:/dev/shm:/dev/mqueue').split(':').filter(Boolean),
-    cacheDir: text('KILN_CACHE_DIR', '/run/kiln/cache'),
-    cacheEntries: int('KILN_CACHE_ENTRIES', 256, 0, 100_000),
-    cacheMb: int('KILN_CACHE_MB', 64, 0, 100_000),
-    runner: text('KILN_RUNNER', '/usr/local/libexec/kiln-run'),
-    toolPath: text('KILN_TOOL_PATH', '/usr/local/bin:/usr/bin:/bin'),
-    pchDir: text('KILN_PCH_DIR', '/opt/kiln/pch'),
-    shutdownGraceMs: int('KILN_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
-    exitWhenDirty: bool('KILN_EXIT_WHEN_DIRTY', true),
-    landlock: bool('KILN_LANDLOCK', true),
-    // Start the runtime of a slot's next run ahead of it (languages with `warmStart`): see warm-start.ts.
-    warmStart: bool('KILN_WARM_START', true),
-    memoryReserveMb: int('KILN_MEMORY_RESERVE_MB', 256, 0, 1_000_000),
-    logLevel: text('LOG_LEVEL', 'info'),
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(config);
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-    Object.setPrototypeOf(this, ConfigError.prototype);
-  }
+export function parseConfig(env: Record<string, string | undefined>): AgentConfig {
+  return readConfig(agentSettings, env);
 }
 
 /**

@@ -1,7 +1,9 @@
+import { ConfigError, defaultLimits } from '@kiln/config';
 import {
   type CompileResult,
   type ExecutionResult,
   emptyResult,
+  LIMIT_KEYS,
   type Limits,
   type RunFrame,
   resolveLimits,
@@ -11,7 +13,7 @@ import { oomKills } from './cgroup.js';
 import { Compiler } from './compile.js';
 import type { AgentConfig } from './config.js';
 import { Janitor } from './janitor.js';
-import type { Toolchain } from './language.js';
+import type { LanguageSpec, Toolchain } from './language.js';
 import { Launcher } from './launcher.js';
 import { createWorkDir } from './sandbox/files.js';
 import type { Outcome } from './sandbox/program.js';
@@ -29,6 +31,7 @@ import { WarmStart } from './warm-start.js';
 export class Runner {
   readonly janitor: Janitor;
   readonly warm: WarmStart;
+  private readonly defaults: Limits;
   private readonly launcher: Launcher;
   private readonly compiler: Compiler | undefined;
 
@@ -38,9 +41,17 @@ export class Runner {
     slots: number,
     private readonly log: Logger,
   ) {
+    this.defaults = runDefaults(config.defaultLimits, toolchain.spec);
     this.launcher = new Launcher(config, toolchain, slots);
     this.janitor = new Janitor(config, log);
-    this.warm = new WarmStart(toolchain.spec, config.warmStart, this.launcher, this.janitor, log);
+    this.warm = new WarmStart(
+      toolchain.spec,
+      this.defaults,
+      config.warmStart,
+      this.launcher,
+      this.janitor,
+      log,
+    );
     this.compiler = Compiler.of(toolchain, config, this.launcher);
   }
 
@@ -48,10 +59,9 @@ export class Runner {
     return this.toolchain.spec.language;
   }
 
-  /** Resolve a run's limits against the language's defaults and maximums (throws LimitExceededError). */
+  /** Resolve a run's limits against the defaults and the language's maximums (throws LimitExceededError). */
   limitsFor(frame: RunFrame): Limits {
-    const { defaults, maximums } = this.toolchain.spec.limits;
-    return resolveLimits(frame.limits, defaults, maximums);
+    return resolveLimits(frame.limits, this.defaults, this.toolchain.spec.limits.maximums);
   }
 
   async run(frame: RunFrame, limits: Limits, slot: Slot, signal: AbortSignal): Promise<ExecutionResult> {
@@ -101,6 +111,22 @@ export class Runner {
   internalError(id: string): ExecutionResult {
     return emptyResult(id, this.language, 'internal_error');
   }
+}
+
+/**
+ * The defaults a run's limits are filled from, and the warm start's: the operator's (KILN_DEFAULT_*, the
+ * gateway's), so that the warm start applies to every run at the defaults, whatever they are. One above the
+ * language's maximum would have every run at the defaults refused: the agent refuses to start instead.
+ */
+export function runDefaults(configured: Limits, spec: LanguageSpec): Limits {
+  const { maximums } = spec.limits;
+  const problems = LIMIT_KEYS.filter((key) => configured[key] > maximums[key]).map(
+    (key) =>
+      `${defaultLimits[key].env} (${configured[key]}) is above the ${spec.language} maximum of ${maximums[key]} ` +
+      '(its language table): lower it, or raise the maximum in the executor image',
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return configured;
 }
 
 function measurements(outcome: Outcome) {

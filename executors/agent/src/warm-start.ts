@@ -11,17 +11,19 @@ import type { Slot } from './slots.js';
 const warmKey = (limits: Limits) => `${limits.memoryMb}/${Math.ceil(limits.cpuTimeMs / 1000)}`;
 
 /**
- * The warm start: the runtime of a slot's next run is started ahead of it, with the language's default
- * limits, and waits at its gate (see native/kiln-run.c) in an empty work dir that root still holds, so a
- * run with those limits does not wait for the interpreter's start-up. The runtime waiting is the slot's
- * own (`Slot.warm`); a run with other limits discards it and starts cold. Only for languages whose table
- * asks for it (`warmStart`), and only while the agent's configuration allows it (KILN_WARM_START).
+ * The warm start: the runtime of a slot's next run is started ahead of it, with the default limits (the
+ * operator's KILN_DEFAULT_*, the ones the gateway fills requests with), and waits at its gate (see
+ * native/kiln-run.c) in an empty work dir that root still holds, so a run with those limits does not wait
+ * for the interpreter's start-up. The runtime waiting is the slot's own (`Slot.warm`); a run with other
+ * limits discards it and starts cold. Only for languages whose table asks for it (`warmStart`), and only
+ * while the agent's configuration allows it (KILN_WARM_START).
  */
 export class WarmStart {
   private readonly enabled: boolean;
 
   constructor(
     private readonly spec: LanguageSpec,
+    private readonly limits: Limits,
     enabled: boolean,
     private readonly launcher: Launcher,
     private readonly janitor: Janitor,
@@ -33,7 +35,7 @@ export class WarmStart {
   /** Start the runtime of the slot's next run: called once the slot is clean. If it fails, the run is cold. */
   start(slot: Slot): void {
     if (!this.enabled) return;
-    const limits = this.spec.limits.defaults;
+    const { limits } = this;
     try {
       mkdirSync(slot.dir);
       chmodSync(slot.dir, 0o711); // the uid may enter (and read its FIFO) but create nothing before release

@@ -1,80 +1,147 @@
-import { readFileSync } from 'node:fs';
+import {
+  ConfigError,
+  type ConfigOf,
+  defaultLimits,
+  integer,
+  logLevel,
+  type RedisConnection,
+  readConfig,
+  redis,
+  text,
+  webhookAllowPrivate,
+} from '@kiln/config';
 import { LIMIT_KEYS, type Limits } from '@kiln/protocol';
-import Type, { type Static } from 'typebox';
-import { Value } from 'typebox/value';
 import { openApiProblem, readApiKeys } from './access/config.js';
 import type { ApiKey } from './access/keys.js';
 
+export { ConfigError };
+
 /**
- * The gateway's configuration: the only place that reads process.env. The environment is parsed once against
- * EnvSchema; every problem is reported together and the process exits 1 with a clear message.
+ * The gateway's configuration: the only place that reads process.env. The environment is read once against
+ * this table (@kiln/config); every problem is reported together and the process exits 1 with a clear message.
  */
-
-const int = (fallback: number, minimum: number, maximum: number, description: string) =>
-  Type.Integer({ default: fallback, minimum, maximum, description });
-
-const EnvSchema = Type.Object({
-  KILN_REDIS_URL: Type.String({ pattern: '^rediss?://', description: 'redis://[:password@]host:port[/db]' }),
-  KILN_REDIS_PASSWORD_FILE: Type.Optional(Type.String({ description: 'File holding the Redis password' })),
-  KILN_HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
-  KILN_PUBLISHED_BIND: Type.Optional(
-    Type.String({ description: 'The host address compose publishes the gateway on (its KILN_BIND)' }),
-  ),
-  KILN_API_KEYS: Type.Optional(Type.String({ description: 'name:scopes[:per_minute]=<sha256 hex>, ...' })),
-  KILN_API_KEYS_FILE: Type.Optional(Type.String({ description: 'File of API key entries, one a line' })),
-  KILN_RATE_LIMIT_PER_MINUTE: int(
-    6000,
-    0,
-    1_000_000,
-    'Requests per minute per API key without its own limit (per client address when open); 0: unlimited',
-  ),
-  KILN_PORT: int(5000, 0, 65_535, 'HTTP port'),
-  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
-  NODE_ENV: Type.String({ default: 'development' }),
-  KILN_DEFAULT_TIME_MS: int(10_000, 1, 3_600_000, 'Default wall-clock limit'),
-  KILN_MAX_TIME_MS: int(30_000, 1, 3_600_000, 'Maximum wall-clock limit'),
-  KILN_DEFAULT_CPU_TIME_MS: int(5_000, 1, 3_600_000, 'Default CPU time limit'),
-  KILN_MAX_CPU_TIME_MS: int(20_000, 1, 3_600_000, 'Maximum CPU time limit'),
-  KILN_DEFAULT_MEMORY_MB: int(128, 1, 65_536, 'Default memory limit'),
-  KILN_MAX_MEMORY_MB: int(256, 1, 65_536, 'Maximum memory limit'),
-  KILN_DEFAULT_OUTPUT_KB: int(64, 1, 1_048_576, 'Default cap on stdout and stderr'),
-  KILN_MAX_OUTPUT_KB: int(1024, 1, 1_048_576, 'Maximum cap on stdout and stderr'),
-  KILN_MAX_CODE_KB: int(64, 1, 65_536, 'Largest accepted source code (UTF-8)'),
-  KILN_MAX_STDIN_KB: int(1024, 0, 65_536, 'Largest accepted stdin (UTF-8)'),
-  KILN_MAX_WAIT_MS: int(60_000, 0, 3_600_000, 'Longest a synchronous request waits for its result'),
-  KILN_RESULT_TTL_SECONDS: int(3600, 1, 30 * 86_400, 'How long a finished execution stays readable'),
-  KILN_RESULT_MAX_COUNT: int(10_000, 1, 10_000_000, 'Most finished executions kept per language'),
-  KILN_JOB_ATTEMPTS: int(3, 1, 20, 'Tries per job when the infrastructure fails'),
-  KILN_JOB_BACKOFF_MS: int(1000, 0, 600_000, 'First retry delay (doubles on each retry)'),
-  KILN_MAX_QUEUE_DEPTH: int(1000, 0, 10_000_000, 'Queued jobs per language before answering 429'),
-  KILN_MAX_GRADING_BODY_KB: int(
-    16_384,
-    64,
-    1_048_576,
-    'Largest submission or batch body (tests and sources together, as JSON)',
-  ),
-  KILN_WEBHOOK_ALLOW_PRIVATE: Type.Boolean({
-    default: false,
-    description:
-      'Accept callbackUrl on loopback, private and link-local addresses (for tests and private networks)',
+export const gatewaySettings = {
+  redis,
+  host: text({ env: 'KILN_HOST', default: '0.0.0.0', internal: true, doc: 'Address the gateway listens on' }),
+  publishedBind: text({
+    env: 'KILN_PUBLISHED_BIND',
+    internal: true,
+    doc: 'The host address compose publishes the gateway on (its KILN_BIND)',
   }),
-});
-type Env = Static<typeof EnvSchema>;
-
-export interface RedisConfig {
-  readonly host: string;
-  readonly port: number;
-  readonly username?: string;
-  readonly password?: string;
-  readonly db: number;
-  readonly tls?: Record<string, never>;
-}
+  apiKeys: text({ env: 'KILN_API_KEYS', doc: 'API key entries, name:scopes[:per_minute]=<sha256 hex>, ...' }),
+  apiKeysFile: text({ env: 'KILN_API_KEYS_FILE', doc: 'File of API key entries, one a line' }),
+  rateLimitPerMinute: integer({
+    env: 'KILN_RATE_LIMIT_PER_MINUTE',
+    default: 6000,
+    min: 0,
+    max: 1_000_000,
+    doc: 'Requests per minute per API key without its own limit (per client address when open); 0: unlimited',
+  }),
+  port: integer({ env: 'KILN_PORT', default: 5000, min: 0, max: 65_535, doc: 'HTTP port' }),
+  logLevel,
+  defaultLimits,
+  maximums: {
+    timeMs: integer({
+      env: 'KILN_MAX_TIME_MS',
+      default: 30_000,
+      min: 1,
+      max: 3_600_000,
+      doc: 'Maximum wall-clock limit',
+    }),
+    cpuTimeMs: integer({
+      env: 'KILN_MAX_CPU_TIME_MS',
+      default: 20_000,
+      min: 1,
+      max: 3_600_000,
+      doc: 'Maximum CPU time limit',
+    }),
+    memoryMb: integer({
+      env: 'KILN_MAX_MEMORY_MB',
+      default: 256,
+      min: 1,
+      max: 65_536,
+      doc: 'Maximum memory limit',
+    }),
+    outputKb: integer({
+      env: 'KILN_MAX_OUTPUT_KB',
+      default: 1024,
+      min: 1,
+      max: 1_048_576,
+      doc: 'Maximum cap on stdout and stderr',
+    }),
+  },
+  maxCodeKb: integer({
+    env: 'KILN_MAX_CODE_KB',
+    default: 64,
+    min: 1,
+    max: 65_536,
+    doc: 'Largest accepted source code (UTF-8)',
+  }),
+  maxStdinKb: integer({
+    env: 'KILN_MAX_STDIN_KB',
+    default: 1024,
+    min: 0,
+    max: 65_536,
+    doc: 'Largest accepted stdin (UTF-8)',
+  }),
+  maxWaitMs: integer({
+    env: 'KILN_MAX_WAIT_MS',
+    default: 60_000,
+    min: 0,
+    max: 3_600_000,
+    doc: 'Longest a synchronous request waits for its result',
+  }),
+  resultTtlSeconds: integer({
+    env: 'KILN_RESULT_TTL_SECONDS',
+    default: 3600,
+    min: 1,
+    max: 30 * 86_400,
+    doc: 'How long a finished execution stays readable',
+  }),
+  resultMaxCount: integer({
+    env: 'KILN_RESULT_MAX_COUNT',
+    default: 10_000,
+    min: 1,
+    max: 10_000_000,
+    doc: 'Most finished executions kept per language',
+  }),
+  jobAttempts: integer({
+    env: 'KILN_JOB_ATTEMPTS',
+    default: 3,
+    min: 1,
+    max: 20,
+    doc: 'Tries per job when the infrastructure fails',
+  }),
+  jobBackoffMs: integer({
+    env: 'KILN_JOB_BACKOFF_MS',
+    default: 1000,
+    min: 0,
+    max: 600_000,
+    doc: 'First retry delay (doubles on each retry)',
+  }),
+  maxQueueDepth: integer({
+    env: 'KILN_MAX_QUEUE_DEPTH',
+    default: 1000,
+    min: 0,
+    max: 10_000_000,
+    doc: 'Queued jobs per language before answering 429',
+  }),
+  maxGradingBodyKb: integer({
+    env: 'KILN_MAX_GRADING_BODY_KB',
+    default: 16_384,
+    min: 64,
+    max: 1_048_576,
+    doc: 'Largest submission or batch body (tests and sources together, as JSON)',
+  }),
+  webhookAllowPrivate,
+};
+type Settings = ConfigOf<typeof gatewaySettings>;
 
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
-  readonly redis: RedisConfig;
+  readonly redis: RedisConnection;
   readonly limits: { readonly defaults: Limits; readonly maximums: Limits };
   readonly maxCodeBytes: number;
   readonly maxStdinBytes: number;
@@ -96,147 +163,47 @@ export interface Config {
   readonly publishedBind?: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-    Object.setPrototypeOf(this, ConfigError.prototype);
-  }
-}
-
-/**
- * Booleans are `true` or `false`. Integers are converted only when written as plain decimal digits: TypeBox's own conversion would read
- * "1.5" as 1, and a misread setting is worse than a refused one.
- */
-function toValue(name: string, text: string): unknown {
-  const schema = EnvSchema.properties[name as keyof typeof EnvSchema.properties];
-  const value = text.trim();
-  if ('type' in schema && schema.type === 'boolean' && /^(true|false)$/.test(value)) return value === 'true';
-  return 'type' in schema && schema.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
-}
-
-function schemaProblems(env: Record<string, unknown>): string[] {
-  return Value.Errors(EnvSchema, env).flatMap((error) => {
-    if (error.keyword === 'required') {
-      const names = (error.params as { requiredProperties: string[] }).requiredProperties;
-      return names.map((name) => `${name} is required`);
-    }
-    const name = error.instancePath.slice(1);
-    const allowed = (error.params as { allowedValues?: string[] }).allowedValues;
-    const rule = allowed ? `must be one of ${allowed.join(', ')}` : error.message;
-    // The Redis URL may carry the password: never echo it.
-    const got = name === 'KILN_REDIS_URL' ? '' : `, got "${String(env[name])}"`;
-    return [`${name} ${rule}${got}`];
-  });
-}
-
-/** The password from KILN_REDIS_PASSWORD_FILE (a mounted secret), which wins over one in the URL. */
-function readPasswordFile(file: string | undefined, problems: string[]): string | undefined {
-  if (!file) return undefined;
-  try {
-    const password = readFileSync(file, 'utf8').trim();
-    if (!password) problems.push(`KILN_REDIS_PASSWORD_FILE (${file}) is empty`);
-    return password || undefined;
-  } catch (err) {
-    problems.push(`KILN_REDIS_PASSWORD_FILE could not be read: ${(err as Error).message}`);
-    return undefined;
-  }
-}
-
-function parseRedisUrl(env: Env, problems: string[]): RedisConfig {
-  const url = URL.canParse(env.KILN_REDIS_URL) ? new URL(env.KILN_REDIS_URL) : undefined;
-  if (!url?.hostname) {
-    problems.push('KILN_REDIS_URL is not a valid redis:// URL');
-    return { host: '', port: 0, db: 0 };
-  }
-  const password =
-    readPasswordFile(env.KILN_REDIS_PASSWORD_FILE, problems) ?? decodeURIComponent(url.password);
-  // Redis holds every submission and result: in production it must not be reachable without a password.
-  if (env.NODE_ENV === 'production' && !password) {
-    problems.push(
-      'a Redis password is required when NODE_ENV=production (KILN_REDIS_PASSWORD_FILE or the URL)',
-    );
-  }
-  const db = Number(url.pathname.slice(1) || 0);
-  if (!Number.isInteger(db) || db < 0) problems.push('KILN_REDIS_URL has an invalid database number');
-  return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: Number(url.port || 6379),
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(password ? { password } : {}),
-    db,
-    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
-}
-
-function limitsFrom(env: Env, problems: string[]): Config['limits'] {
-  const defaults: Limits = {
-    timeMs: env.KILN_DEFAULT_TIME_MS,
-    cpuTimeMs: env.KILN_DEFAULT_CPU_TIME_MS,
-    memoryMb: env.KILN_DEFAULT_MEMORY_MB,
-    outputKb: env.KILN_DEFAULT_OUTPUT_KB,
-  };
-  const maximums: Limits = {
-    timeMs: env.KILN_MAX_TIME_MS,
-    cpuTimeMs: env.KILN_MAX_CPU_TIME_MS,
-    memoryMb: env.KILN_MAX_MEMORY_MB,
-    outputKb: env.KILN_MAX_OUTPUT_KB,
-  };
+function checkLimits({ defaultLimits: defaults, maximums }: Settings, problems: string[]): void {
   for (const key of LIMIT_KEYS) {
-    const comparable = Number.isInteger(defaults[key]) && Number.isInteger(maximums[key]);
-    if (comparable && defaults[key] > maximums[key]) {
+    if (defaults[key] > maximums[key]) {
       problems.push(`the default ${key} (${defaults[key]}) is above its maximum (${maximums[key]})`);
     }
   }
-  return { defaults: Object.freeze(defaults), maximums: Object.freeze(maximums) };
 }
 
 export function parseConfig(source: Record<string, string | undefined>): Config {
-  // Empty variables count as unset, as compose passes `FOO: ${FOO:-}` through as "".
-  const present = Object.entries(source).filter(
-    ([name, value]) => name in EnvSchema.properties && value?.trim(),
-  );
-  const env = Value.Default(
-    EnvSchema,
-    Object.fromEntries(present.map(([name, value]) => [name, toValue(name, value!)])),
-  );
-  const problems = schemaProblems(env as Record<string, unknown>);
-  // Checks across variables still run when some are invalid, so every problem is reported in one go;
-  // each reads only values the schema accepted.
-  const valid = env as Env;
-  const urlValid = !problems.some((problem) => problem.startsWith('KILN_REDIS_URL'));
-  const redis = urlValid ? parseRedisUrl(valid, problems) : undefined;
-  const limits = limitsFrom(valid, problems);
-  const apiKeys = readApiKeys(valid.KILN_API_KEYS, valid.KILN_API_KEYS_FILE, problems);
-  // A mistyped key entry is already reported; "no keys" on top of it would only mislead.
-  if (!problems.some((problem) => problem.startsWith('KILN_API_KEYS'))) {
-    const open = openApiProblem(apiKeys.length, valid.KILN_HOST, valid.KILN_PUBLISHED_BIND);
-    if (open) problems.push(open);
-  }
-  if (problems.length > 0 || !redis) throw new ConfigError(problems);
-  const maxCodeBytes = valid.KILN_MAX_CODE_KB * 1024;
-  const maxStdinBytes = valid.KILN_MAX_STDIN_KB * 1024;
-  return Object.freeze({
-    host: valid.KILN_HOST,
-    port: valid.KILN_PORT,
-    logLevel: valid.LOG_LEVEL,
-    redis: Object.freeze(redis),
-    limits: Object.freeze(limits),
-    maxCodeBytes,
-    maxStdinBytes,
-    // JSON escaping can double a string (newlines, quotes, backslashes); the rest is room for the envelope.
-    bodyLimitBytes: 2 * (maxCodeBytes + maxStdinBytes) + 64 * 1024,
-    maxWaitMs: valid.KILN_MAX_WAIT_MS,
-    resultTtlSeconds: valid.KILN_RESULT_TTL_SECONDS,
-    resultMaxCount: valid.KILN_RESULT_MAX_COUNT,
-    jobAttempts: valid.KILN_JOB_ATTEMPTS,
-    jobBackoffMs: valid.KILN_JOB_BACKOFF_MS,
-    maxQueueDepth: valid.KILN_MAX_QUEUE_DEPTH,
-    maxGradingBodyBytes: valid.KILN_MAX_GRADING_BODY_KB * 1024,
-    webhookAllowPrivate: valid.KILN_WEBHOOK_ALLOW_PRIVATE,
-    apiKeys: Object.freeze(apiKeys),
-    rateLimitPerMinute: valid.KILN_RATE_LIMIT_PER_MINUTE,
-    ...(valid.KILN_PUBLISHED_BIND ? { publishedBind: valid.KILN_PUBLISHED_BIND } : {}),
+  return readConfig(gatewaySettings, source, (env, problems): Config => {
+    checkLimits(env, problems);
+    const apiKeys = readApiKeys(env.apiKeys, env.apiKeysFile, problems);
+    // A mistyped key entry is already reported; "no keys" on top of it would only mislead.
+    if (!problems.some((problem) => problem.startsWith('KILN_API_KEYS'))) {
+      const open = openApiProblem(apiKeys.length, env.host, env.publishedBind);
+      if (open) problems.push(open);
+    }
+    const maxCodeBytes = env.maxCodeKb * 1024;
+    const maxStdinBytes = env.maxStdinKb * 1024;
+    return {
+      host: env.host,
+      port: env.port,
+      logLevel: env.logLevel,
+      redis: env.redis,
+      limits: { defaults: env.defaultLimits, maximums: env.maximums },
+      maxCodeBytes,
+      maxStdinBytes,
+      // JSON escaping can double a string (newlines, quotes, backslashes); the rest is room for the envelope.
+      bodyLimitBytes: 2 * (maxCodeBytes + maxStdinBytes) + 64 * 1024,
+      maxWaitMs: env.maxWaitMs,
+      resultTtlSeconds: env.resultTtlSeconds,
+      resultMaxCount: env.resultMaxCount,
+      jobAttempts: env.jobAttempts,
+      jobBackoffMs: env.jobBackoffMs,
+      maxQueueDepth: env.maxQueueDepth,
+      maxGradingBodyBytes: env.maxGradingBodyKb * 1024,
+      webhookAllowPrivate: env.webhookAllowPrivate,
+      apiKeys,
+      rateLimitPerMinute: env.rateLimitPerMinute,
+      ...(env.publishedBind ? { publishedBind: env.publishedBind } : {}),
+    };
   });
 }
 

@@ -53,7 +53,7 @@ describe('parseConfig', () => {
       KILN_PORT: '8080',
       KILN_MAX_TIME_MS: '',
       KILN_MAX_QUEUE_DEPTH: ' 5 ',
-      LOG_LEVEL: 'debug',
+      KILN_LOG_LEVEL: 'debug',
     });
     expect(config.port).toBe(8080);
     expect(config.limits.maximums.timeMs).toBe(30_000);
@@ -75,7 +75,7 @@ describe('parseConfig', () => {
     const env = {
       ...LOCAL,
       KILN_PORT: 'http',
-      LOG_LEVEL: 'loud',
+      KILN_LOG_LEVEL: 'loud',
       KILN_MAX_TIME_MS: '0',
       KILN_JOB_ATTEMPTS: '1.5',
       KILN_MAX_WAIT_MS: '0x10',
@@ -84,7 +84,7 @@ describe('parseConfig', () => {
     expect(problemsOf(env)).toEqual([
       'KILN_REDIS_URL is required',
       'KILN_PORT must be integer, got "http"',
-      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'KILN_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'KILN_MAX_TIME_MS must be >= 1, got "0"',
       'KILN_MAX_WAIT_MS must be integer, got "0x10"',
       'KILN_JOB_ATTEMPTS must be integer, got "1.5"',
@@ -128,6 +128,25 @@ describe('parseConfig', () => {
     rmSync(dir, { recursive: true });
     expect(problemsOf(env)).toEqual([
       `KILN_REDIS_PASSWORD_FILE could not be read: ENOENT: no such file or directory, open '${file}'`,
+    ]);
+  });
+
+  it('reads KILN_LOG_LEVEL, and LOG_LEVEL (its former name) only when it is unset', () => {
+    expect(parseConfig({ ...REDIS, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(parseConfig({ ...REDIS, KILN_LOG_LEVEL: 'error', LOG_LEVEL: 'warn' }).logLevel).toBe('error');
+  });
+
+  it('reads booleans as every service does: true or 1, false or 0, in any case', () => {
+    for (const [text, value] of [
+      ['1', true],
+      ['TRUE', true],
+      ['0', false],
+      ['False', false],
+    ] as const) {
+      expect(parseConfig({ ...REDIS, KILN_WEBHOOK_ALLOW_PRIVATE: text }).webhookAllowPrivate).toBe(value);
+    }
+    expect(problemsOf({ ...REDIS, KILN_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toEqual([
+      'KILN_WEBHOOK_ALLOW_PRIVATE must be true, false, 1 or 0, got "yes"',
     ]);
   });
 

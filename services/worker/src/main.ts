@@ -20,7 +20,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const log = pino({ level: config.logLevel, base: { service: 'worker' } });
   const token = readFileSync(config.tokenFile, 'utf8').trim();
   // Workers block on Redis: BullMQ requires maxRetriesPerRequest null on their connections.
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const connection = new Redis({ ...config.redis, maxRetriesPerRequest: null });
   connection.on('error', (err) => log.warn({ err }, 'redis connection error'));
   // Batches' counts are kept where items move: here (see @kiln/grading's batch-counts).
   const recordItem: RecordItem = (move) => recordItemState(connection, move);
