@@ -80,6 +80,7 @@ struct guard {
   long long last_precise_ns;
   const char *files_over; /* the file system where the last exact count found the run past its share */
   int suspect;            /* the last exact total was past the memory limit: the next one confirms */
+  int rss_unsplit;        /* /proc/<pid>/status has no RssAnon (gVisor): anonymous memory from smaps */
 };
 
 static long long now_ns(void) {
@@ -122,6 +123,9 @@ struct guard *guard_new(const struct run_config *config, int check_oom_score) {
   guard->seen = inode_set_new(1024);
   add_fs(guard, config->dir);
   for (int i = 0; i < config->nscratch; i++) add_fs(guard, config->scratch[i]);
+  /* gVisor's status has no RssAnon (its VmRSS counts the pages of mapped files): known from our own. */
+  char own[2048];
+  if (read_small("/proc/self/status", own, sizeof own) == 0 && !strstr(own, "\nRssAnon:")) guard->rss_unsplit = 1;
   int probe = (int)memfd_create("kiln-probe", MFD_CLOEXEC);
   struct stat st;
   if (probe >= 0 && fstat(probe, &st) == 0) guard->shm_dev = st.st_dev;
@@ -133,7 +137,36 @@ long long guard_peak_kb(const struct guard *guard) {
   return guard->peak_kb;
 }
 
+int guard_rss_unsplit(const struct guard *guard) {
+  return guard->rss_unsplit;
+}
+
 /* ---- the process tree ---------------------------------------------------------------------------------- */
+
+/* Without the children files (gVisor, or a kernel without CONFIG_PROC_CHILDREN): every process of the
+   run's uid, found in /proc (a container's /proc is short). A program cannot leave its uid. Returns -1, as
+   the tree was not walked. */
+static int collect_by_uid(struct guard *guard) {
+  guard->nprocs = 0;
+  DIR *proc = opendir("/proc");
+  if (!proc) return -1;
+  char path[64], text[2048];
+  for (struct dirent *entry; guard->nprocs < MAX_TREE && (entry = readdir(proc)) != NULL;) {
+    char *end = NULL;
+    long pid = strtol(entry->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0') continue;
+    snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    if (read_small(path, text, sizeof text) != 0) continue;
+    const char *line = strstr(text, "\nUid:");
+    unsigned long ids[4] = {0};
+    if (!line || sscanf(line, "\nUid:%lu%lu%lu%lu", &ids[0], &ids[1], &ids[2], &ids[3]) != 4) continue;
+    uid_t uid = guard->config->uid;
+    if (ids[0] == uid || ids[1] == uid || ids[2] == uid || ids[3] == uid)
+      guard->procs[guard->nprocs++] = (struct process){.pid = pid};
+  }
+  closedir(proc);
+  return -1;
+}
 
 /*
  * Every process the program started is a descendant of this helper (it is their subreaper), so the tree is
@@ -158,7 +191,7 @@ static int collect(struct guard *guard) {
       if (read_small(path, text, sizeof text) != 0) {
         if (errno == ENOENT && next == 1) {
           closedir(tasks);
-          return -1;
+          return collect_by_uid(guard);
         }
         continue;
       }
@@ -335,6 +368,24 @@ static long long open_files_kb(struct guard *guard, long pid, struct usage owned
   return total;
 }
 
+/* A process's anonymous memory summed over its mappings (smaps' Anonymous), where neither its status
+   (RssAnon) nor smaps_rollup says it: under gVisor, whose RSS counts the pages of mapped files too (all of
+   the interpreter's binary). -1 when the process cannot be read (gone). */
+static long long smaps_anon_kb(long pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/smaps", pid);
+  FILE *file = fopen(path, "re");
+  if (!file) return -1;
+  char *line = NULL;
+  size_t size = 0;
+  long long total = 0;
+  while (getline(&line, &size, file) > 0)
+    if (strncmp(line, "Anonymous:", 10) == 0) total += atoll(line + 10);
+  free(line);
+  fclose(file);
+  return total;
+}
+
 /* Shared memory a process maps that is not counted already: anonymous shared mappings, memfds, tmpfs
    files no walk found. SysV segments are counted from /proc/sysvipc. Per mapping, its proportional share
    of the pages that are not anonymous. */
@@ -396,6 +447,9 @@ static long long precise_kb(struct guard *guard, struct usage owned[MAX_FS], int
       shmem = field_kb(text, "\nPss_Shmem:") > 0 ? mapped_shmem_kb(guard, p->pid) : 0;
     } else if (errno != ENOENT && errno != ESRCH) {
       total += p->anon_kb; /* non-dumpable: its RSS, which can only over-count */
+    } else if (guard->rss_unsplit) {
+      long long anon = smaps_anon_kb(p->pid); /* gVisor: no smaps_rollup */
+      total += anon >= 0 ? anon : p->anon_kb;
     }
     total += shmem >= 0 ? shmem : p->shmem_kb;
   }
@@ -459,6 +513,16 @@ const char *guard_tick(struct guard *guard) {
     p->anon_kb = field_kb(text, "\nRssAnon:");
     p->file_kb = field_kb(text, "\nRssFile:");
     p->shmem_kb = field_kb(text, "\nRssShmem:");
+    if (guard->rss_unsplit) {
+      /* gVisor: the status has VmRSS only, file pages included; smaps has the anonymous part. Reading
+         another uid's smaps takes its fsuid, as for the exact total. */
+      setfsgid(config->gid);
+      setfsuid(config->uid);
+      long long anon = smaps_anon_kb(p->pid);
+      setfsuid(0);
+      setfsgid(0);
+      p->anon_kb = anon >= 0 ? anon : field_kb(text, "\nVmRSS:");
+    }
     cheap += p->anon_kb + p->shmem_kb;
     if (p->file_kb > largest_file) largest_file = p->file_kb;
   }

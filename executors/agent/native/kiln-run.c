@@ -471,6 +471,17 @@ static int gate_feed(struct gate *gate) {
   return 1;
 }
 
+/* How often the loop looks for the program's end where there is no pidfd (gVisor). */
+#define EXIT_POLL_MS 5
+
+/* Whether the program (pid) has ended: its pidfd became readable, or, without one, waitid says so. */
+static int program_ended(int pidfd, short revents, pid_t pid) {
+  if (pidfd >= 0) return (revents & POLLIN) != 0;
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+}
+
 int main(int argc, char **argv) {
   struct run_config config = {.memory_bytes = -1};
   long long uid = -1, gid = -1;
@@ -531,8 +542,19 @@ int main(int argc, char **argv) {
   /* A pipe opened by name (/dev/stdin is /proc/self/fd/0) is checked like a file: 0600, so it must be the
      uid's, as it would be had the program's shell made it. */
   if (fchown(in[0], config.uid, config.gid) != 0 || fchown(out[0], config.uid, config.gid) != 0 ||
-      fchown(err[0], config.uid, config.gid) != 0)
-    die("chown the pipes");
+      fchown(err[0], config.uid, config.gid) != 0) {
+    /* gVisor refuses to chown a pipe (EPERM): the pipes are made again, as the uid, which then owns them. */
+    if (errno != EPERM) die("chown the pipes");
+    for (int i = 0; i < 2; i++) {
+      close(in[i]);
+      close(out[i]);
+      close(err[i]);
+    }
+    if (setegid(config.gid) != 0 || seteuid(config.uid) != 0) die("become the uid for its pipes");
+    int made = pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0;
+    if (seteuid(0) != 0 || setegid(0) != 0) die("become root again");
+    if (!made) die("pipe");
+  }
   struct gate gate = {.name = gate_name, .dir = -1, .fifo = -1};
   if (gate_name) gate_open(&gate, &config);
   /* When the container runs short of memory the kernel must pick the program, never the agent. Set here,
@@ -565,8 +587,10 @@ int main(int argc, char **argv) {
     (void)ignored;
     close(adj);
   }
+  /* The program's end wakes the loop through its pidfd. gVisor has no pidfd_open (ENOSYS): there the loop
+     wakes every few milliseconds and asks waitid, without reaping, whether the program has ended. */
   int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd < 0) die("pidfd_open");
+  if (pidfd < 0 && errno != ENOSYS) die("pidfd_open");
 
   struct relay input, output, errors;
   relay_init(&input, 0, in[1]);
@@ -591,7 +615,9 @@ int main(int argc, char **argv) {
         {err[0], relay_wants_read(&errors) ? POLLIN : 0, 0},
         {2, relay_wants_write(&errors) ? POLLOUT : 0, 0},
     };
-    if (poll(fds, sizeof fds / sizeof fds[0], guard ? GUARD_INTERVAL_MS : -1) < 0 && errno != EINTR) die("poll");
+    int wait_ms = guard ? GUARD_INTERVAL_MS : pidfd < 0 ? EXIT_POLL_MS : -1;
+    if (poll(fds, sizeof fds / sizeof fds[0], wait_ms) < 0 && errno != EINTR) die("poll");
+    int gone = program_ended(pidfd, fds[0].revents, pid);
     struct signalfd_siginfo info;
     while (read(signals, &info, sizeof info) == sizeof info) ended = 1;
     if (!released) {
@@ -610,13 +636,13 @@ int main(int argc, char **argv) {
     relay_step(&output);
     relay_step(&errors);
     const char *violation = NULL;
-    if (!ended && guard && (fds[0].revents & POLLIN) == 0 && (violation = guard_tick(guard)) != NULL)
+    if (!ended && guard && !gone && (violation = guard_tick(guard)) != NULL)
       dprintf(3, "violation=%s\n", violation);
     if (ended || violation) {
       kill(pid, SIGKILL);
       kill_as(config.uid, config.gid);
     }
-    exited = (fds[0].revents & POLLIN) != 0;
+    exited = gone;
   }
 
   int status = 0;
@@ -637,7 +663,10 @@ int main(int argc, char **argv) {
   long long cpu_ns = ((long long)usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000LL +
                      ((long long)usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000LL - gate.cpu_before_ns;
   long long memory_kb = guard ? guard_peak_kb(guard) : 0;
-  if (usage.ru_maxrss > memory_kb) memory_kb = usage.ru_maxrss;
+  /* One process's peak RSS, which the guard may have sampled too late to see; not where RSS counts the
+     pages of mapped files as well (gVisor: all of the interpreter's binary), which would read as a memory
+     limit for any run. */
+  if (usage.ru_maxrss > memory_kb && !(guard && guard_rss_unsplit(guard))) memory_kb = usage.ru_maxrss;
   dprintf(3, "status=%d cpu_us=%lld memory_kb=%lld clean=%d\n", status, cpu_ns > 0 ? cpu_ns / 1000 : 0,
           memory_kb, clean);
   if (sweep_after) {

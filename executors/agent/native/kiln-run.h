@@ -57,6 +57,8 @@ struct guard *guard_new(const struct run_config *config, int check_oom_score);
 const char *guard_tick(struct guard *guard);
 /* The run's peak memory, in KiB, as sampled. */
 long long guard_peak_kb(const struct guard *guard);
+/* The processes' RSS counts file pages and has no anonymous part of its own (gVisor): see guard.c. */
+int guard_rss_unsplit(const struct guard *guard);
 
 /* ---- sweep.c: after the run, kill everything of the uid and remove everything it left. */
 

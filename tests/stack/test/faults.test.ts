@@ -215,7 +215,7 @@ describe('the worker killed while distinct C++ sources are compiling', () => {
     expect(created.status).toBe(201);
     const id: string = created.json.id;
     // Kill the worker while the compiler runs: the executor sees its link drop and cancels those compiles.
-    await until(async () => (docker('top', cpp, '-eo', 'args').includes('cc1plus') ? true : undefined));
+    await until(async () => (docker('top', cpp, '-eo', 'pid,args').includes('cc1plus') ? true : undefined));
     docker('kill', '--signal', 'KILL', worker);
     docker('start', worker);
     await waitHealthy(worker);
