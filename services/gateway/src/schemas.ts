@@ -85,3 +85,11 @@ export const IdempotencyHeadersSchema = Type.Object({
     }),
   ),
 });
+
+/** A Server-Sent Events answer, as OpenAPI names its media type. */
+export function EventStream(description: string) {
+  return {
+    description,
+    content: { 'text/event-stream': { schema: Type.String({ description: 'Server-Sent Events' }) } },
+  };
+}

@@ -31,6 +31,7 @@ async function swaggerPlugin(fastify: FastifyInstance) {
       },
       tags: [
         { name: 'executions', description: 'Run code and read results' },
+        { name: 'grading', description: 'Judge programs against tests: submissions and batches' },
         { name: 'languages', description: 'What can run right now' },
         { name: 'health', description: 'Liveness and readiness probes' },
         { name: 'legacy', description: 'The original API, kept for its clients' },
@@ -51,6 +52,7 @@ async function swaggerPlugin(fastify: FastifyInstance) {
     '/openapi.json',
     {
       schema: {
+        operationId: 'getOpenApiDocument',
         tags: ['meta'],
         summary: 'The OpenAPI document of this API',
         response: { 200: OpenApiDocumentSchema },

@@ -7,6 +7,7 @@ import { openEventStream } from '../../grading/sse.js';
 import {
   BadRequest,
   ErrorResponse,
+  EventStream,
   IdempotencyHeadersSchema,
   InternalError,
   SubmitErrors,
@@ -33,6 +34,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       bodyLimit: config.maxGradingBodyBytes,
       schema: {
+        operationId: 'createBatch',
         tags: ['grading'],
         summary: 'Grade many programs against the same tests',
         description:
@@ -61,6 +63,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id',
     {
       schema: {
+        operationId: 'getBatch',
         tags: ['grading'],
         summary: 'Read a batch: counts by state and by verdict',
         params: IdParamsSchema,
@@ -78,6 +81,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/results',
     {
       schema: {
+        operationId: 'getBatchResults',
         tags: ['grading'],
         summary: "Every item's state and grade, as JSON or CSV",
         description:
@@ -89,7 +93,15 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object(BatchResultsSchema.properties, { description: 'The results (CSV: text/csv)' }),
+          200: {
+            description: 'The results: JSON, or CSV with ?format=csv or Accept: text/csv',
+            content: {
+              'application/json': { schema: Type.Object(BatchResultsSchema.properties) },
+              'text/csv': {
+                schema: Type.String({ description: 'RFC 4180: a header row, then one row per item, CRLF' }),
+              },
+            },
+          },
           ...ReadErrors,
         },
       },
@@ -120,13 +132,14 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/events',
     {
       schema: {
+        operationId: 'followBatch',
         tags: ['grading'],
         summary: 'Follow a batch (Server-Sent Events)',
         description:
           'A text/event-stream: a `progress` event with the batch (counts) whenever they change, then one ' +
           '`finished` event with the batch, and the stream ends.',
         params: IdParamsSchema,
-        response: { 200: Type.String({ description: 'text/event-stream' }), ...ReadErrors },
+        response: { 200: EventStream('progress events, then one finished event'), ...ReadErrors },
       },
     },
     async (request, reply) => {
@@ -152,6 +165,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/rejudge',
     {
       schema: {
+        operationId: 'rejudgeBatch',
         tags: ['grading'],
         summary: 'Judge again the items that ended in internal_error',
         description:

@@ -34,6 +34,7 @@ const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/',
     {
       schema: {
+        operationId: 'createExecution',
         tags: ['executions'],
         summary: 'Run code',
         description:
@@ -67,6 +68,7 @@ const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id',
     {
       schema: {
+        operationId: 'getExecution',
         tags: ['executions'],
         summary: 'Read an execution',
         description: `An execution stays readable for KILN_RESULT_TTL_SECONDS (now ${config.resultTtlSeconds} s) after it finishes.`,

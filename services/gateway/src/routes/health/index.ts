@@ -28,6 +28,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       logLevel,
       schema: {
+        operationId: 'getLiveness',
         tags: ['health'],
         summary: 'Liveness: the process answers',
         response: { 200: HealthResponseSchema },
@@ -41,6 +42,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       logLevel,
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Readiness: Redis answers PING and every language has a live executor',
         response: {

@@ -24,6 +24,7 @@ const languageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/',
     {
       schema: {
+        operationId: 'listLanguages',
         tags: ['languages'],
         summary: 'List the languages whose executors are live',
         description: `An executor counts as live when a worker refreshed its presence within the last ${PRESENCE_STALE_MS} ms.`,

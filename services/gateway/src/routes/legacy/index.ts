@@ -39,6 +39,7 @@ const legacyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/execute',
     {
       schema: {
+        operationId: 'executeLegacy',
         tags: ['legacy'],
         summary: 'Run code (original API)',
         description: 'Compatibility endpoint; new clients should use POST /api/v1/executions.',

@@ -6,6 +6,7 @@ import { openEventStream } from '../../grading/sse.js';
 import {
   BadRequest,
   ErrorResponse,
+  EventStream,
   IdempotencyHeadersSchema,
   InternalError,
   SubmitErrors,
@@ -47,6 +48,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       bodyLimit: config.maxGradingBodyBytes,
       schema: {
+        operationId: 'createSubmission',
         tags: ['grading'],
         summary: 'Grade a program against tests',
         description:
@@ -79,6 +81,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id',
     {
       schema: {
+        operationId: 'getSubmission',
         tags: ['grading'],
         summary: 'Read a submission',
         description: `Readable for KILN_RESULT_TTL_SECONDS (now ${config.resultTtlSeconds} s) after it finishes.`,
@@ -103,6 +106,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/events',
     {
       schema: {
+        operationId: 'followSubmission',
         tags: ['grading'],
         summary: 'Follow a submission (Server-Sent Events)',
         description:
@@ -110,7 +114,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'event with the whole submission, and the stream ends.',
         params: IdParamsSchema,
         response: {
-          200: Type.String({ description: 'text/event-stream' }),
+          200: EventStream('progress events, then one finished event'),
           400: BadRequest,
           404: NotFound,
           500: InternalError,
