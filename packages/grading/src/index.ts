@@ -19,6 +19,7 @@ export {
   DEFAULT_CHECKER,
   DEFAULT_REL_TOL,
 } from './checker.js';
+export { finishedBatch, finishedSubmission } from './finished.js';
 export { capUtf8, DEFAULT_SHOWN_BYTES, gradeSubmission, judge } from './grade.js';
 export {
   type CheckOutcome,

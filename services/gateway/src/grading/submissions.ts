@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import { QueueFullError } from '../errors.js';
 import type { JobView, SubmissionLane } from '../jobs/index.js';
 import { checkGrading, GRADING_RETRY_AFTER_S } from './requests.js';
-import { finishedSubmission, progressOf, queuedSubmission, submissionOf } from './views.js';
+import { finishedSubmissionOf, progressOf, queuedSubmission, submissionOf } from './views.js';
 
 interface SubmissionServiceDeps {
   config: Config;
@@ -115,7 +115,7 @@ export class SubmissionService {
 function view(data: SubmissionJob): JobView<Submission> {
   return {
     initial: queuedSubmission(data),
-    finished: (value) => finishedSubmission(data, value),
+    finished: (value) => finishedSubmissionOf(data, value),
     of: (found) => submissionOf(found as Parameters<typeof submissionOf>[0]),
     isFinished: (submission) => submission.state === 'finished',
   };

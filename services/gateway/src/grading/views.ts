@@ -1,4 +1,5 @@
 import {
+  finishedSubmission,
   type Grade,
   GradeSchema,
   gradeSubmission,
@@ -28,17 +29,15 @@ export function queuedSubmission({ id, language, tests }: SubmissionJob): Submis
 }
 
 /** A finished submission from its job's return value (a job that failed for good: internal errors). */
-export function finishedSubmission(data: SubmissionJob, value: unknown): Submission {
-  const { id, language, tests } = data;
-  const total = tests.length;
-  return { id, language, state: 'finished', progress: { done: total, total }, grade: gradeOf(data, value) };
+export function finishedSubmissionOf(data: SubmissionJob, value: unknown): Submission {
+  return finishedSubmission(data, gradeOf(data, value));
 }
 
 /** The submission a job stands for, read with its state. */
 export function submissionOf({ job, state }: Found<SubmissionJob, unknown>): Submission {
   const api = apiState(state) ?? 'queued';
   if (api === 'finished')
-    return finishedSubmission(job.data, state === 'completed' ? job.returnvalue : undefined);
+    return finishedSubmissionOf(job.data, state === 'completed' ? job.returnvalue : undefined);
   const { id, language, tests } = job.data;
   return { id, language, state: api, progress: progressOf(job.progress, tests.length) };
 }

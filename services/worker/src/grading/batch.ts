@@ -1,4 +1,11 @@
-import { type BatchJob, BatchJobSchema, unfinishedItems, VERDICTS, type Verdict } from '@kiln/grading';
+import {
+  type BatchJob,
+  BatchJobSchema,
+  finishedBatch,
+  unfinishedItems,
+  VERDICTS,
+  type Verdict,
+} from '@kiln/grading';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import Compile from 'typebox/compile';
@@ -54,15 +61,13 @@ export function createBatchProcessor(log: Logger, notify?: Notify, recordItem?: 
       await notify({
         url: job.data.callbackUrl,
         event: 'batch.finished',
-        payload: {
+        payload: finishedBatch({
           id: job.data.id,
-          state: 'finished',
           total: summary.total,
-          states: { queued: 0, running: 0, finished: summary.total },
           verdicts,
           createdAt: job.data.createdAt,
           finishedAt: summary.finishedAt,
-        },
+        }),
         deliveryId: `batch-${job.data.id}`,
       });
     }

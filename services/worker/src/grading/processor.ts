@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  finishedSubmission,
   type Grade,
   gradeSubmission,
   type ItemState,
@@ -178,13 +179,7 @@ export function createSubmissionProcessor(
       await notify({
         url: data.callbackUrl,
         event: 'submission.finished',
-        payload: {
-          id: data.id,
-          language: data.language,
-          state: 'finished',
-          progress: { done: total, total },
-          grade,
-        },
+        payload: finishedSubmission(data, grade),
         deliveryId: `submission-${data.id}`,
       });
     }
