@@ -27,7 +27,7 @@ export class Launcher {
   }
 
   /** The language's run command under a run's limits: the last stage of a run, so its helper sweeps. */
-  run(slot: Slot, limits: Limits): StartOptions {
+  programOptions(slot: Slot, limits: Limits): StartOptions {
     const { spec } = this.toolchain;
     const files = {
       source: spec.sourceFile,

@@ -79,7 +79,7 @@ export class Runner {
           return { ...emptyResult(frame.id, this.language, status), compile };
         }
       }
-      program = this.launcher.start(slot, this.launcher.run(slot, limits));
+      program = this.launcher.start(slot, this.launcher.programOptions(slot, limits));
     }
     const outcome = await program.release({
       source: frame.code,

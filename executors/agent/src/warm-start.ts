@@ -39,7 +39,7 @@ export class WarmStart {
     try {
       mkdirSync(slot.dir);
       chmodSync(slot.dir, 0o711); // the uid may enter (and read its FIFO) but create nothing before release
-      const options = this.launcher.run(slot, limits);
+      const options = this.launcher.programOptions(slot, limits);
       // The start-up's CPU time is not the run's (the helper subtracts it), but RLIMIT_CPU counts it.
       options.rlimits.cpuSeconds += 1;
       const program = this.launcher.start(slot, { ...options, gate: this.spec.sourceFile });
