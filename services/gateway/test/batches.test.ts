@@ -3,7 +3,7 @@ import { type Language, QUEUE_PREFIX } from '@kiln/protocol';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resultsCsv } from '../src/grading/batches.js';
+import { resultsCsv } from '../src/grading/csv.js';
 import type { FakeGradingOptions } from './support/fake-workers.js';
 import { gate, pollUntil, useGateway } from './support/gateway.js';
 import { listen, openStream, readEvents } from './support/sse.js';

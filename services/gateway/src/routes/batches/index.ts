@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BatchRequestSchema, BatchResultsSchema, BatchSchema } from '@kiln/grading';
 import Type from 'typebox';
 import { ResourceNotFoundError } from '../../errors.js';
-import { resultsCsv, summarize } from '../../grading/batches.js';
+import { summarize } from '../../grading/batches.js';
+import { resultsCsv } from '../../grading/csv.js';
 import { openEventStream } from '../../grading/sse.js';
 import {
   BadRequest,
