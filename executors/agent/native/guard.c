@@ -23,7 +23,9 @@
  *    cheap sum can see.
  * 2. Files. The scratch file systems are shared by the slots, and an inode limit protects each from a flood
  *    of empty files (see compose.yaml): a run may hold at most its share of them (the limit divided by the
- *    slots plus one), or it could leave the run in the other slot unable to create a file.
+ *    slots plus one), or it could leave the run in the other slot unable to create a file. The estimate
+ *    (statfs: what the file systems gained since the last count, all of it the run's) flags a run at once;
+ *    the run is then stopped while its own entries are counted (see guard_tick).
  * 3. The OOM score (only without Landlock, which refuses the write): a process of the run that lowers its
  *    oom_score_adj below 1000 could make the agent the kernel's choice (see kiln-run.c).
  *
@@ -531,26 +533,32 @@ const char *guard_tick(struct guard *guard) {
   cheap = procs + files_estimate_kb(guard, &over_files) + sysv;
   long long limit_kb = config->memory_bytes >= 0 ? config->memory_bytes / 1024 : -1;
   long long now = now_ns();
-  int over = (limit_kb >= 0 && cheap > limit_kb) || over_files != NULL;
+  int over_memory = limit_kb >= 0 && cheap > limit_kb;
   long long since = now - guard->last_precise_ns;
-  /* Past a limit by the over-count: the exact total decides (at once when a first one found the run over,
-     to confirm it). Under it, but the file systems grew: the files are counted again, so that what is
-     reported as the run's memory is its own files, not what another slot wrote meanwhile. */
+  /* Past the memory limit by the over-count: the exact total decides (at once when a first one found the
+     run over, to confirm it). Past a share of a file system's entries by the estimate: they are counted at
+     once, with the run stopped (SIGSTOP to every process of the uid, SIGCONT after unless it is ended): a
+     flood of empty files makes thousands a second, as fast as a walk counts them, so a run left going
+     while it is counted would be far past its share before the count ended. Under both, but the file
+     systems grew: the files are counted again, so that what is reported as the run's memory is its own
+     files, not what another slot wrote meanwhile. */
   long long before = guard->precise_kb;
   int measured = 0;
-  if (over ? since >= PRECISE_INTERVAL_NS || guard->suspect
-           : files_growth_kb(guard) >= WALK_GROWTH_KB && since >= WALK_INTERVAL_NS) {
+  if (over_files || (over_memory ? since >= PRECISE_INTERVAL_NS || guard->suspect
+                                 : files_growth_kb(guard) >= WALK_GROWTH_KB && since >= WALK_INTERVAL_NS)) {
+    int stopped = over_files && stop_as(config->uid, config->gid);
     guard->last_precise_ns = now;
-    measure(guard, cheap, over_files, !over);
-    measured = over;
+    measure(guard, cheap, over_files, !over_memory);
+    measured = over_memory;
+    if (stopped && !guard->files_over) continue_as(config->uid, config->gid);
   }
   long long total = procs + own_files_kb(guard) + sysv;
-  if (over) {
+  if (over_memory) {
     total = guard->precise_kb < cheap ? guard->precise_kb : cheap;
     /* The processes are read one after the other: a fork under way between two reads can make a page
        count twice. A run is over its limit only when two exact totals in a row say so, and the lower of
        the two is its peak; one alone is held (not recorded) until the next, taken at the next tick. */
-    int past = limit_kb >= 0 && total > limit_kb;
+    int past = total > limit_kb;
     if (measured) {
       int confirmed = past && guard->suspect;
       guard->suspect = past && !confirmed;

@@ -66,6 +66,9 @@ int guard_rss_unsplit(const struct guard *guard);
 int kill_all_of(uid_t uid, gid_t gid);
 /* Kill every process of the uid once, from a child that becomes the uid; its SysV IPC goes too. */
 int kill_as(uid_t uid, gid_t gid);
+/* Stop, then let go on, every process of the uid (the guard, while it counts the run's files). */
+int stop_as(uid_t uid, gid_t gid);
+int continue_as(uid_t uid, gid_t gid);
 /* Leave the slot as it was: no process, work dir, scratch entry or SysV IPC object of the uid. Writes
    what is still left (bounded) into `problems`; returns 1 when clean. */
 int sweep(const struct run_config *config, int processes_confirmed_gone, char *problems, size_t size);

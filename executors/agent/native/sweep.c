@@ -65,26 +65,37 @@ static int become(uid_t uid, gid_t gid) {
   return setgroups(0, NULL) == 0 && setresgid(gid, gid, gid) == 0 && setresuid(uid, uid, uid) == 0 ? 0 : -1;
 }
 
-/*
- * Kill every process of uid, from a child that becomes uid: kill(-1) then signals exactly the processes the
- * uid may signal (its own, in this pid namespace), in one pass the kernel makes under the task-list lock, so
- * a fork bomb cannot slip a child past it (a task with a fatal signal pending cannot fork). The same child
- * removes the uid's SysV IPC objects.
- */
-int kill_as(uid_t uid, gid_t gid) {
-  pid_t killer = fork();
-  if (killer < 0) return 0;
-  if (killer == 0) {
+/* Send `sig` to every process of uid, from a child that becomes uid: kill(-1) then signals exactly the
+   processes the uid may signal (its own, in this pid namespace), in one pass the kernel makes under the
+   task-list lock. With `remove_ipc_too`, the same child removes the uid's SysV IPC objects. */
+static int signal_as(uid_t uid, gid_t gid, int sig, int remove_ipc_too) {
+  pid_t sender = fork();
+  if (sender < 0) return 0;
+  if (sender == 0) {
     if (become(uid, gid) != 0) _exit(2);
-    int killed = kill(-1, SIGKILL) == 0 || errno == ESRCH;
-    remove_ipc(uid, 1);
-    _exit(killed ? 0 : 1);
+    int sent = kill(-1, sig) == 0 || errno == ESRCH;
+    if (remove_ipc_too) remove_ipc(uid, 1);
+    _exit(sent ? 0 : 1);
   }
   int status = 0;
-  while (waitpid(killer, &status, 0) < 0) {
+  while (waitpid(sender, &status, 0) < 0) {
     if (errno != EINTR) return 0;
   }
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Kill every process of uid (a fork bomb cannot slip a child past the one pass: a task with a fatal signal
+   pending cannot fork), and remove its SysV IPC objects. */
+int kill_as(uid_t uid, gid_t gid) {
+  return signal_as(uid, gid, SIGKILL, 1);
+}
+
+int stop_as(uid_t uid, gid_t gid) {
+  return signal_as(uid, gid, SIGSTOP, 0);
+}
+
+int continue_as(uid_t uid, gid_t gid) {
+  return signal_as(uid, gid, SIGCONT, 0);
 }
 
 /*

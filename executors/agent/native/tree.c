@@ -85,12 +85,31 @@ int inode_set_add(struct inode_set *set, dev_t dev, ino_t ino) {
   return 1;
 }
 
-/* ---- the path back up ------------------------------------------------------------------------------- */
+/* ---- the path back up, and what is left to visit on it ------------------------------------------- */
+
+/*
+ * Each directory on the path is read once, all of it, and the subdirectories it holds are kept by name (and
+ * inode, to check that the name still leads to the same one) until the walk has been down each. Coming back
+ * up from a child, the walk takes the next name: it never reads a directory again from where it was. That
+ * is what keeps a walk linear. Resuming a read instead (seekdir to the child's cookie) makes the kernel
+ * hand over a whole buffer of entries again for every child, so a directory of thousands of subdirectories
+ * cost seconds: the guard measured a flood of entries too late to stop it, and the sweep after it held
+ * the other slot's file systems full (tests/hostile/<language>/many_files).
+ */
+struct child {
+  dev_t dev;
+  ino_t ino;
+  size_t name; /* offset into the frame's names */
+};
 
 struct frame {
   dev_t dev;
   ino_t ino;
-  long cookie; /* where the walk stopped reading this directory (measuring only) */
+  int listed, busy; /* read once already; the last reading found something to do (removing only) */
+  struct child *children;
+  size_t count, next, capacity;
+  char *names;
+  size_t used, room;
 };
 
 struct stack {
@@ -106,7 +125,60 @@ static int push(struct stack *stack, const struct stat *st) {
     stack->frames = frames;
     stack->capacity = capacity;
   }
-  stack->frames[stack->depth++] = (struct frame){st->st_dev, st->st_ino, 0};
+  stack->frames[stack->depth++] = (struct frame){.dev = st->st_dev, .ino = st->st_ino};
+  return 0;
+}
+
+static void forget_children(struct frame *frame) {
+  free(frame->children);
+  free(frame->names);
+  frame->children = NULL;
+  frame->names = NULL;
+  frame->count = frame->next = frame->capacity = frame->used = frame->room = 0;
+}
+
+static void pop(struct stack *stack) {
+  forget_children(&stack->frames[--stack->depth]);
+}
+
+static void free_stack(struct stack *stack) {
+  while (stack->depth > 0) pop(stack);
+  free(stack->frames);
+}
+
+static int add_child(struct frame *frame, const char *name, const struct stat *st) {
+  size_t length = strlen(name) + 1;
+  if (frame->count == frame->capacity) {
+    size_t capacity = frame->capacity ? frame->capacity * 2 : 16;
+    struct child *children = realloc(frame->children, capacity * sizeof *children);
+    if (!children) return -1;
+    frame->children = children;
+    frame->capacity = capacity;
+  }
+  if (frame->used + length > frame->room) {
+    size_t room = frame->room ? frame->room * 2 : 1024;
+    while (room < frame->used + length) room *= 2;
+    char *names = realloc(frame->names, room);
+    if (!names) return -1;
+    frame->names = names;
+    frame->room = room;
+  }
+  memcpy(frame->names + frame->used, name, length);
+  frame->children[frame->count++] = (struct child){st->st_dev, st->st_ino, frame->used};
+  frame->used += length;
+  return 0;
+}
+
+/* The next child of `frame` still to visit, looked up again below `dir`: 1 with its name and stat, 0 when
+   there is none left. A name that no longer leads to the same directory is passed over. */
+static int next_child(struct frame *frame, int dir, const char **name, struct stat *st) {
+  while (frame->next < frame->count) {
+    const struct child *child = &frame->children[frame->next++];
+    *name = frame->names + child->name;
+    if (fstatat(dir, *name, st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st->st_mode) && st->st_dev == child->dev &&
+        st->st_ino == child->ino)
+      return 1;
+  }
   return 0;
 }
 
@@ -148,28 +220,44 @@ static DIR *take(int parent, const char *name, const struct stat *expected) {
   return d;
 }
 
-/* Empty the directory open as `top` (its frame is the stack's first). Returns the entries left. */
+/* Read the directory open as `d` again from its start, for `frame`: unlink what is not a directory, keep
+   the subdirectories to go down into. Returns whether there was anything to do. */
+static int list_to_remove(DIR *d, struct frame *frame, struct inode_set *stuck, long *left) {
+  int busy = 0;
+  forget_children(frame);
+  rewinddir(d);
+  for (struct dirent *entry; (entry = readdir(d)) != NULL;) {
+    if (dots(entry->d_name)) continue;
+    struct stat st;
+    if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno != ENOENT) (*left)++;
+      continue;
+    }
+    if (inode_set_has(stuck, st.st_dev, st.st_ino)) continue;
+    busy = 1;
+    if (S_ISDIR(st.st_mode) ? add_child(frame, entry->d_name, &st) != 0
+                            : unlinkat(dirfd(d), entry->d_name, 0) != 0 && errno != ENOENT) {
+      inode_set_add(stuck, st.st_dev, st.st_ino);
+      (*left)++;
+    }
+  }
+  return busy;
+}
+
+/*
+ * Empty the directory open as `d` (its frame is the stack's first). Returns the entries left. Each
+ * directory is taken before it is read, so nothing is added to it meanwhile; it is read again once its
+ * subdirectories are gone, for what readdir may have passed over while entries were being unlinked, until
+ * a reading finds nothing left to do.
+ */
 static long empty(DIR *d, struct stack *stack, struct inode_set *stuck) {
   long left = 0;
   for (;;) {
-    int went_down = 0;
-    rewinddir(d);
-    for (struct dirent *entry; !went_down && (entry = readdir(d)) != NULL;) {
-      if (dots(entry->d_name)) continue;
-      struct stat st;
-      if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (errno != ENOENT) left++;
-        continue;
-      }
-      if (inode_set_has(stuck, st.st_dev, st.st_ino)) continue;
-      if (!S_ISDIR(st.st_mode)) {
-        if (unlinkat(dirfd(d), entry->d_name, 0) != 0 && errno != ENOENT) {
-          inode_set_add(stuck, st.st_dev, st.st_ino);
-          left++;
-        }
-        continue;
-      }
-      DIR *child = take(dirfd(d), entry->d_name, &st);
+    struct frame *frame = &stack->frames[stack->depth - 1];
+    const char *name;
+    struct stat st;
+    if (next_child(frame, dirfd(d), &name, &st)) {
+      DIR *child = take(dirfd(d), name, &st);
       if (!child || push(stack, &st) != 0) {
         if (child) closedir(child);
         inode_set_add(stuck, st.st_dev, st.st_ino);
@@ -178,28 +266,31 @@ static long empty(DIR *d, struct stack *stack, struct inode_set *stuck) {
       }
       closedir(d);
       d = child;
-      went_down = 1;
+      continue;
     }
-    if (went_down) continue;
-    /* This directory holds nothing removable any more: back up and remove it, by its inode. */
+    if (!frame->listed || frame->busy) {
+      frame->busy = list_to_remove(d, frame, stuck, &left);
+      frame->listed = 1;
+      continue;
+    }
+    /* This directory holds nothing removable any more: back up and remove it, by the name it was found
+       under, once that name is checked to still lead to it. */
     if (stack->depth == 1) {
       closedir(d);
       return left;
     }
-    struct frame done = stack->frames[--stack->depth];
+    struct frame done = *frame;
+    pop(stack);
     DIR *parent = up(d, &stack->frames[stack->depth - 1]);
     closedir(d);
     if (!parent) return left + 1;
     d = parent;
-    for (struct dirent *entry; (entry = readdir(d)) != NULL;) {
-      struct stat st;
-      if (dots(entry->d_name) || fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-      if (st.st_dev != done.dev || st.st_ino != done.ino) continue;
-      if (unlinkat(dirfd(d), entry->d_name, AT_REMOVEDIR) != 0) {
-        inode_set_add(stuck, st.st_dev, st.st_ino);
-        left++;
-      }
-      break;
+    const struct frame *above = &stack->frames[stack->depth - 1];
+    name = above->names + above->children[above->next - 1].name;
+    if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_dev == done.dev && st.st_ino == done.ino &&
+        unlinkat(dirfd(d), name, AT_REMOVEDIR) != 0) {
+      inode_set_add(stuck, st.st_dev, st.st_ino);
+      left++;
     }
   }
 }
@@ -215,7 +306,7 @@ long tree_remove(int parent, const char *name) {
   long left = 1;
   if (stuck && push(&stack, &st) == 0) left = empty(d, &stack, stuck);
   else closedir(d);
-  free(stack.frames);
+  free_stack(&stack);
   inode_set_free(stuck);
   if (left == 0 && unlinkat(parent, name, AT_REMOVEDIR) != 0 && errno != ENOENT) left = 1;
   return left;
@@ -271,32 +362,38 @@ int tree_account(int parent, const char *name, uid_t uid, struct inode_set *seen
   long visits = 0;
   int result = 0;
   for (;;) {
-    int went_down = 0;
-    for (struct dirent *entry; !went_down && (entry = readdir(d)) != NULL;) {
-      if (dots(entry->d_name)) continue;
-      if (++visits > MAX_VISITS) {
-        result = -1;
-        goto out;
+    struct frame *frame = &stack.frames[stack.depth - 1];
+    if (!frame->listed) {
+      frame->listed = 1;
+      for (struct dirent *entry; (entry = readdir(d)) != NULL;) {
+        if (dots(entry->d_name)) continue;
+        if (++visits > MAX_VISITS) {
+          result = -1;
+          goto out;
+        }
+        if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        count(&st, uid, seen, usage);
+        if (S_ISDIR(st.st_mode) && add_child(frame, entry->d_name, &st) != 0) {
+          result = -1;
+          goto out;
+        }
       }
-      if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-      count(&st, uid, seen, usage);
-      if (!S_ISDIR(st.st_mode)) continue;
-      long cookie = telldir(d);
-      DIR *child = open_to_read(dirfd(d), entry->d_name, &st, uid);
+    }
+    const char *child_name;
+    if (next_child(frame, dirfd(d), &child_name, &st)) {
+      DIR *child = open_to_read(dirfd(d), child_name, &st, uid);
       if (!child) continue;
       if (push(&stack, &st) != 0) {
         closedir(child);
         result = -1;
         goto out;
       }
-      stack.frames[stack.depth - 2].cookie = cookie;
       closedir(d);
       d = child;
-      went_down = 1;
+      continue;
     }
-    if (went_down) continue;
     if (stack.depth == 1) break;
-    stack.depth--;
+    pop(&stack);
     DIR *parent_dir = up(d, &stack.frames[stack.depth - 1]);
     closedir(d);
     d = parent_dir;
@@ -304,10 +401,9 @@ int tree_account(int parent, const char *name, uid_t uid, struct inode_set *seen
       result = -1; /* moved while we were below it */
       break;
     }
-    seekdir(d, stack.frames[stack.depth - 1].cookie);
   }
 out:
   if (d) closedir(d);
-  free(stack.frames);
+  free_stack(&stack);
   return result;
 }

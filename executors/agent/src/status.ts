@@ -14,7 +14,8 @@ export interface StatusInput {
 /** Why the helper's guard ended a run, in words for the program's author (see native/guard.c). */
 export const VIOLATIONS: Record<string, string> = {
   memory: 'the run as a whole (all its processes, shared memory and files) went over its memory limit',
-  files: 'the run created more files or directories in a shared scratch dir (/tmp, /dev/shm) than its share',
+  files:
+    'the run created more files or directories than its share of a file system the slots share (the work dirs, /tmp, /dev/shm)',
   oom_score_adj: 'the program lowered its OOM score (oom_score_adj), which would expose the executor',
 };
 

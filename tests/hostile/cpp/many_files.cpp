@@ -6,6 +6,10 @@
 // must have its own inode limit (nr_inodes) so that creation fails with ENOSPC long before that.
 // Each run may hold only its share of a shared tmpfs's inodes (the limit divided by the slots plus
 // one), so that the other slot can still create files: past it the guard ends the run.
+// It runs beside a neighbour making files of its own (test/support/flood.ts), which must make all of them.
+// Without a linear count (a count that reread each directory from where it was for every subdirectory took
+// seconds) and without the run stopped while it is counted, the flood filled all three file systems first.
+// role: flooder
 // expect: runtime_error
 // limits: {"timeMs": 20000, "cpuTimeMs": 15000}
 #include <cerrno>

@@ -69,10 +69,10 @@ describe('hostile programs through the stack', () => {
           await runThroughStack(language, harnessProgram(language, 'hello'), 'warm-up\n');
         });
 
-        // Memory spreaders run alone here (their neighbour test is tests/hostile): through the stack too, the run
-        // as a whole is held to its limit.
+        // Memory spreaders and the flood of files run alone here (their neighbour tests are tests/hostile):
+        // through the stack too, the run as a whole is held to its limits.
         for (const program of programs.filter(
-          (candidate) => !candidate.role || candidate.role === 'spreader',
+          (candidate) => !candidate.role || candidate.role === 'spreader' || candidate.role === 'flooder',
         )) {
           it(`${program.file} gets ${program.expect}, then ${language} still runs normal programs`, async () => {
             const before = executorStates(language);

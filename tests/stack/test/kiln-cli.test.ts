@@ -70,7 +70,7 @@ const comparable = (csv: string) =>
 describe('kiln grade', () => {
   it('exits 0 and prints a table naming every submission with its verdict', async () => {
     const run = await grade();
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^ITEM\s+VERDICT\s+SCORE\s+PASSED\s+MAX TIME$/);
     const table = new Map(
@@ -88,7 +88,7 @@ describe('kiln grade', () => {
   it('writes the CSV of GET results?format=csv for a batch of the same inputs', async () => {
     const output = join(work, 'results.csv');
     const run = await grade('--format', 'csv', '--output', output);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
     const written = await readFile(output, 'utf8');
     // Byte for byte the CSV of the batch kiln created …
     const batchId = /kiln: batch ([0-9a-f-]{36})/.exec(run.stderr)![1]!;

@@ -12,7 +12,7 @@ const LIMIT_KB = 128 * 1024;
  * the one process of another uid the clean check lets be.
  */
 const HELPER = 'warm /usr/local/libexec/kiln-run ';
-const WARM: Record<Language, string> = {
+export const WARM: Record<Language, string> = {
   python: `${HELPER}\nwarm /usr/bin/python3 -I -S main.py`,
   javascript: `${HELPER}\nwarm /usr/local/bin/node --max-old-space-size=128 main.js`,
   cpp: '',
@@ -29,7 +29,6 @@ const WARM: Record<Language, string> = {
 export function spreadersBesideNeighbour(language: Language): void {
   const spreaders = loadPrograms(language).filter((program) => program.role === 'spreader');
   const neighbour = harnessProgram(language, 'neighbour');
-  const cleanCheck = harnessProgram(language, 'clean-check');
 
   describe(`${language}: memory attacks beside an honest neighbour, two slots`, () => {
     let executor: Executor | undefined;
@@ -85,15 +84,7 @@ export function spreadersBesideNeighbour(language: Language): void {
           expect(attack.status, context).toBe('memory_limit_exceeded');
           expect(attack.stdout, context).not.toContain('SURVIVED');
           peaks.push(attack.memoryKb);
-          // Once both slots are swept, one run after the other: each takes the slot the previous one did
-          // not (a released slot goes to the back of the free list), so both slots are checked.
-          for (let slot = 0; slot < 2; slot++) {
-            await target.idle();
-            const check = await target.run(cleanCheck, WARM[language]);
-            expect(check.status, `${context}\nclean check ${summary(check)}`).toBe('ok');
-            expect(check.stdout, `${context}\nclean check ${summary(check)}`).toMatch(/CLEAN\n$/);
-            expect(check.timeMs).toBeLessThan(2000);
-          }
+          await expectSlotsClean(target, language, context);
         }
         await expectHealthy(target);
         const verdicts = [...new Set(neighbourVerdicts)].join('/');
@@ -104,4 +95,20 @@ export function spreadersBesideNeighbour(language: Language): void {
       });
     }
   });
+}
+
+/**
+ * Once both slots are swept, one run after the other: each takes the slot the previous one did not (a
+ * released slot goes to the back of the free list), so both slots are checked. Each must find the
+ * container back at its baseline, promptly.
+ */
+export async function expectSlotsClean(target: Executor, language: Language, context: string): Promise<void> {
+  const cleanCheck = harnessProgram(language, 'clean-check');
+  for (let slot = 0; slot < 2; slot++) {
+    await target.idle();
+    const check = await target.run(cleanCheck, WARM[language]);
+    expect(check.status, `${context}\nclean check ${summary(check)}`).toBe('ok');
+    expect(check.stdout, `${context}\nclean check ${summary(check)}`).toMatch(/CLEAN\n$/);
+    expect(check.timeMs).toBeLessThan(2000);
+  }
 }

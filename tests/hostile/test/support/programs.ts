@@ -16,6 +16,7 @@ const EXTENSIONS: Record<Language, string> = { python: '.py', javascript: '.js',
  *   gone: <path|tcp:port>     the next run checks that this file is gone and this port is closed (repeatable)
  *   role: holder|snoop|hog    not a sequential attack: run by the two-slot or the two-replica test
  *   role: spreader            a memory attack: run beside an honest neighbour in the other slot (neighbours.ts)
+ *   role: flooder             a flood of files: run beside a neighbour making files in the other slot (flood.ts)
  *   compile: <status>         the status of the compile stage (C++), e.g. memory_limit_exceeded
  *   stdin-kb: <n>             the run's stdin is n KiB of numbered 64-byte lines (see patternStdin)
  *   stdin: targets            the run's stdin lists addresses the program must fail to reach, one
@@ -38,7 +39,7 @@ export interface HostileProgram {
   readonly stackOnly: boolean;
 }
 
-const ROLES = ['holder', 'snoop', 'hog', 'spreader'] as const;
+const ROLES = ['holder', 'snoop', 'hog', 'spreader', 'flooder'] as const;
 type Role = (typeof ROLES)[number];
 
 const COMMENT = /^\s*(?:#|\/\/|\/\*|\*)\s?(.*)$/;
