@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { Checker, CheckerType } from '@kiln/grading';
-import { isLanguage, LANGUAGES, type Language, type LimitsRequest } from '@kiln/protocol';
+import type { Checker, CheckerType } from '@kiln/api';
+import { isLanguage, LANGUAGES, type Language, type LimitsRequest } from '@kiln/api';
 import { UsageError } from './errors.js';
 import { languageOf } from './languages.js';
 import { GRADE_USAGE, MAIN_USAGE, RUN_USAGE } from './usage.js';

@@ -1,5 +1,4 @@
-import type { BatchResults } from '@kiln/grading';
-import type { ExecutionResult, Status } from '@kiln/protocol';
+import type { BatchResults, ExecutionResult, Status } from '@kiln/api';
 
 /**
  * How `kiln` ends. A program's own exit code passes through `kiln run` unchanged, so the codes Kiln adds follow

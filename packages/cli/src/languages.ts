@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { Language } from '@kiln/protocol';
+import type { Language } from '@kiln/api';
 
 /** File extensions (lower case, with the dot) and the language each means. */
 const EXTENSIONS: Readonly<Record<string, Language>> = Object.freeze({

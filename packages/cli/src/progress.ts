@@ -1,4 +1,4 @@
-import type { Batch } from '@kiln/grading';
+import type { Batch } from '@kiln/api';
 import type { Output } from './io.js';
 
 /**

@@ -1,6 +1,6 @@
 import { basename, extname, join } from 'node:path';
-import { type BatchItem, MAX_BATCH_SUBMISSIONS } from '@kiln/grading';
-import type { Language } from '@kiln/protocol';
+import type { Language } from '@kiln/api';
+import { type BatchItem, MAX_BATCH_SUBMISSIONS } from '@kiln/api';
 import { InputError } from './errors.js';
 import { listFiles, readText } from './files.js';
 import { languageOf } from './languages.js';

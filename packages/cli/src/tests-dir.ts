@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { MAX_TESTS, type TestCase } from '@kiln/grading';
+import { MAX_TESTS, type TestCase } from '@kiln/api';
 import { InputError } from './errors.js';
 import { listFiles, readText } from './files.js';
 import { naturalCompare } from './names.js';

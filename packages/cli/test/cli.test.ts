@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExecutionResult } from '@kiln/protocol';
+import type { ExecutionResult } from '@kiln/api';
 import { describe, expect, it } from 'vitest';
 import { version } from '../src/cli.js';
 import { RUN_USAGE } from '../src/usage.js';

@@ -1,5 +1,4 @@
-import type { BatchResult } from '@kiln/grading';
-import type { ExecutionResult } from '@kiln/protocol';
+import type { BatchResult, ExecutionResult } from '@kiln/api';
 import { describe, expect, it } from 'vitest';
 import { EXIT, gradeExitCode, runExitCode, signalNumber } from '../src/exit-codes.js';
 

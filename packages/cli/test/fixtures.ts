@@ -1,4 +1,4 @@
-import type { BatchResult, BatchResults, Grade, TestResult } from '@kiln/grading';
+import type { BatchResult, BatchResults, Grade, TestResult } from '@kiln/api';
 
 /** Results shaped as the API gives them, for the formatting tests. */
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Batch, BatchResults } from '@kiln/grading';
+import type { Batch, BatchResults } from '@kiln/api';
 import { describe, expect, it } from 'vitest';
 import { judged, testResult } from './fixtures.js';
 import { type Call, json, kiln, type Route, sse, withTempDir } from './support.js';

@@ -1,4 +1,4 @@
-import type { BatchResults } from '@kiln/grading';
+import type { BatchResults } from '@kiln/api';
 import { describe, expect, it } from 'vitest';
 import { escapeXml, junitXml } from '../src/format/junit.js';
 import { judged, results, testResult, unjudged } from './fixtures.js';

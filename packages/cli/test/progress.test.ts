@@ -1,4 +1,4 @@
-import type { Batch } from '@kiln/grading';
+import type { Batch } from '@kiln/api';
 import { describe, expect, it } from 'vitest';
 import { ProgressReporter, progressBar, progressText } from '../src/progress.js';
 

@@ -1,9 +1,18 @@
 import type {
   Batch,
+  BatchEvent,
   BatchRequest,
   BatchResults,
+  Execution,
+  ExecutionRequest,
   ExecutionResult,
+  HealthResponse,
+  LanguagesResponse,
+  LegacyExecuteRequest,
+  LegacyExecuteResponse,
+  ReadyResponse,
   Submission,
+  SubmissionEvent,
   SubmissionProgress,
   SubmissionRequest,
 } from './api.js';
@@ -11,17 +20,6 @@ import { KilnNetworkError } from './errors.js';
 import { type EventsOptions, followEvents } from './events.js';
 import { type HttpSettings, request, requestText } from './http.js';
 import { type RetryOptions, retryPolicy, sleep } from './retry.js';
-import type {
-  BatchEvent,
-  Execution,
-  ExecutionRequest,
-  HealthResponse,
-  LanguagesResponse,
-  LegacyExecuteRequest,
-  LegacyExecuteResponse,
-  ReadyResponse,
-  SubmissionEvent,
-} from './types.js';
 
 export interface KilnClientOptions {
   /** Where the gateway is, e.g. "http://localhost:5000"; a path prefix is kept. */

@@ -10,4 +10,3 @@ export {
 export { KilnApiError, KilnNetworkError, type KilnNetworkErrorCode } from './errors.js';
 export type { EventsOptions } from './events.js';
 export type { RetryOptions } from './retry.js';
-export type * from './types.js';

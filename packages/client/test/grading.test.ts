@@ -1,4 +1,4 @@
-import type { Batch, BatchRequest, Submission, SubmissionRequest } from '@kiln/grading';
+import type { Batch, BatchRequest, Submission, SubmissionRequest } from '@kiln/api';
 import { describe, expect, it } from 'vitest';
 import { KilnApiError, KilnClient, KilnNetworkError } from '../src/index.js';
 

@@ -1,6 +1,7 @@
+import type { Batch, Verdict } from '@kiln/api';
 import { QUEUE_PREFIX } from '@kiln/protocol';
 import type { Redis } from 'ioredis';
-import { BATCH_QUEUE, type Batch, type BatchJob, type Verdict } from './api.js';
+import { BATCH_QUEUE, type BatchJob } from './jobs.js';
 
 /**
  * A batch's counts, kept where they change: the worker records each item's move (queued → running →

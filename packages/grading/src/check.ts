@@ -1,5 +1,4 @@
-import type { Checker, CheckerType } from './checker.js';
-import type { CheckOutcome } from './hint.js';
+import type { Checker, CheckerType, CheckOutcome } from '@kiln/api';
 import { checkExact, checkLines, checkUnorderedLines } from './lines.js';
 import { checkFloat, checkTokens } from './tokens.js';
 

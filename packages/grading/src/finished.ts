@@ -1,4 +1,5 @@
-import type { Batch, Grade, Submission, SubmissionJob, Verdict } from './api.js';
+import type { Batch, Grade, Submission, Verdict } from '@kiln/api';
+import type { SubmissionJob } from './jobs.js';
 
 /**
  * The one shape of a finished submission, as GET /api/v1/submissions/:id, its event stream and the

@@ -1,8 +1,7 @@
+import type { Checker, DiffHint, Grade, TestCase, TestResult, Verdict } from '@kiln/api';
 import type { ExecutionResult } from '@kiln/protocol';
-import type { Grade, SubmissionJob, TestCase, TestResult, Verdict } from './api.js';
 import { check } from './check.js';
-import type { Checker } from './checker.js';
-import type { DiffHint } from './hint.js';
+import type { SubmissionJob } from './jobs.js';
 
 /** Cap on each text shown in a test result: a grade of 100 tests must stay a small Redis value. */
 export const DEFAULT_SHOWN_BYTES = 4 * 1024;

@@ -1,4 +1,3 @@
-export * from './api.js';
 export {
   batchCountsKey,
   batchEventsChannel,
@@ -11,20 +10,17 @@ export {
   unfinishedItems,
 } from './batch-counts.js';
 export { check } from './check.js';
-export {
-  type Checker,
-  CheckerSchema,
-  type CheckerType,
-  DEFAULT_ABS_TOL,
-  DEFAULT_CHECKER,
-  DEFAULT_REL_TOL,
-} from './checker.js';
 export { finishedBatch, finishedSubmission } from './finished.js';
 export { capUtf8, DEFAULT_SHOWN_BYTES, gradeSubmission, judge } from './grade.js';
+export { END_OF_OUTPUT } from './hint.js';
 export {
-  type CheckOutcome,
-  CheckOutcomeSchema,
-  type DiffHint,
-  DiffHintSchema,
-  END_OF_OUTPUT,
-} from './hint.js';
+  BATCH_JOB_NAME,
+  BATCH_QUEUE,
+  type BatchJob,
+  BatchJobSchema,
+  batchItemJobId,
+  SUBMISSION_JOB_NAME,
+  type SubmissionJob,
+  SubmissionJobSchema,
+  submissionQueueName,
+} from './jobs.js';

@@ -1,4 +1,5 @@
-import { ACCEPTED, type CheckOutcome, clip, compareLines, rejected } from './hint.js';
+import type { CheckOutcome } from '@kiln/api';
+import { ACCEPTED, clip, compareLines, rejected } from './hint.js';
 
 /** Markers for `unordered_lines`, where a line has no counterpart at all rather than a different one. */
 const NOT_IN_OUTPUT = '<not in output>';

@@ -1,5 +1,6 @@
-import { type Checker, DEFAULT_ABS_TOL, DEFAULT_REL_TOL } from './checker.js';
-import { ACCEPTED, type CheckOutcome, clip, END_OF_OUTPUT, rejected } from './hint.js';
+import type { CheckOutcome } from '@kiln/api';
+import { type Checker, DEFAULT_ABS_TOL, DEFAULT_REL_TOL } from '@kiln/api';
+import { ACCEPTED, clip, END_OF_OUTPUT, rejected } from './hint.js';
 
 type FloatChecker = Extract<Checker, { type: 'float' }>;
 type TokenMatcher = (expected: string, got: string) => boolean;

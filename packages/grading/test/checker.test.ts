@@ -1,6 +1,7 @@
+import { type Checker, CheckerSchema, DEFAULT_CHECKER } from '@kiln/api';
 import Compile from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
-import { type Checker, CheckerSchema, check, DEFAULT_CHECKER } from '../src/index.js';
+import { check } from '../src/index.js';
 
 const validator = Compile(CheckerSchema);
 

@@ -1,7 +1,8 @@
+import type { TestCase } from '@kiln/api';
 import { type CompileResult, type ExecutionResult, emptyResult } from '@kiln/protocol';
 import { describe, expect, it } from 'vitest';
-import type { SubmissionJob, TestCase } from '../src/api.js';
 import { capUtf8, gradeSubmission } from '../src/grade.js';
+import type { SubmissionJob } from '../src/jobs.js';
 
 const job = (tests: TestCase[], more: Partial<SubmissionJob> = {}) => ({
   tests,

@@ -1,4 +1,4 @@
-import type { CheckOutcome } from '../src/index.js';
+import type { CheckOutcome } from '@kiln/api';
 
 export const accepted: CheckOutcome = { accepted: true };
 

@@ -1,5 +1,6 @@
+import type { Checker } from '@kiln/api';
 import { describe, expect, it } from 'vitest';
-import { type Checker, check, END_OF_OUTPUT } from '../src/index.js';
+import { check, END_OF_OUTPUT } from '../src/index.js';
 import { accepted, rejectedAt } from './support.js';
 
 const tokens = { type: 'tokens' } as const;

@@ -1,4 +1,5 @@
-import { BATCH_QUEUE, type BatchJob, type SubmissionJob, type TestCase } from '@kiln/grading';
+import type { TestCase } from '@kiln/api';
+import { BATCH_QUEUE, type BatchJob, type SubmissionJob } from '@kiln/grading';
 import { type Language, QUEUE_PREFIX } from '@kiln/protocol';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';

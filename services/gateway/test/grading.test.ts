@@ -1,4 +1,5 @@
-import type { SubmissionJob, TestCase } from '@kiln/grading';
+import type { TestCase } from '@kiln/api';
+import type { SubmissionJob } from '@kiln/grading';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { FakeGradingOptions } from './support/fake-workers.js';

@@ -1,5 +1,4 @@
 import {
-  boolean,
   ConfigError,
   type ConfigOf,
   type HostPort,

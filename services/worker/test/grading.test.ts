@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Grade, TestCase } from '@kiln/api';
 import {
   BATCH_JOB_NAME,
   BATCH_QUEUE,
   type BatchJob,
   createBatchCounts,
-  type Grade,
   readBatchCounts,
   SUBMISSION_JOB_NAME,
   type SubmissionJob,
   submissionQueueName,
-  type TestCase,
 } from '@kiln/grading';
 import { QUEUE_PREFIX } from '@kiln/protocol';
 import { freePort, startRedis } from '@kiln/testing';

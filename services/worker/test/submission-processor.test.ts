@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import type { Grade, SubmissionJob } from '@kiln/grading';
+import type { Grade } from '@kiln/api';
+import type { SubmissionJob } from '@kiln/grading';
 import { type ExecutionJob, type ExecutionResult, emptyResult } from '@kiln/protocol';
 import { type Job, UnrecoverableError } from 'bullmq';
 import pino from 'pino';

@@ -123,4 +123,44 @@ describe('the packed packages', () => {
       stderr: '',
     });
   });
+
+  it('give types a strict TypeScript app compiles against, from what npm installed alone', async () => {
+    // The client's types come from @kiln/api's schemas; the published .d.ts must carry them, needing only
+    // the package's own dependencies. An `any` anywhere would make the @ts-expect-error lines fail.
+    await writeFile(
+      join(app, 'typed.ts'),
+      [
+        "import { type Batch, type ExecutionResult, KilnClient, type Status, type SubmissionRequest } from '@kiln/client';",
+        "const kiln = new KilnClient({ baseUrl: 'http://localhost:5000' });",
+        'export async function use(): Promise<string> {',
+        "  const result: ExecutionResult = await kiln.run({ language: 'python', code: 'print(1)' });",
+        '  const status: Status = result.status;',
+        "  const request: SubmissionRequest = { language: 'cpp', code: '', tests: [{ stdin: '', expected: '' }] };",
+        '  // @ts-expect-error: not a language Kiln runs',
+        "  const wrong: SubmissionRequest = { language: 'cobol', code: '', tests: [] };",
+        '  // @ts-expect-error: a status is one of the named ones',
+        "  const unknown: Status = 'crashed';",
+        '  const batch = (globalThis as { batch?: Batch }).batch;',
+        "  return [status, request.tests.length, wrong.code, unknown, batch?.states.queued].join(' ');",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          target: 'es2022',
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ['typed.ts'],
+      }),
+    );
+    const tsc = await run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', '.'], app);
+    expect(tsc, `${tsc.stdout}${tsc.stderr}`).toMatchObject({ code: 0 });
+  });
 });

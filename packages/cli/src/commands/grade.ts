@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import type { Batch, BatchRequest, BatchResults } from '@kiln/api';
 import { type KilnClient, KilnNetworkError } from '@kiln/client';
-import type { Batch, BatchRequest, BatchResults } from '@kiln/grading';
 import type { Command, Format } from '../args.js';
 import { connect } from '../connect.js';
 import { InputError, systemReason } from '../errors.js';

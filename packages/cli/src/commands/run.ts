@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ExecutionResult } from '@kiln/protocol';
+import type { ExecutionResult } from '@kiln/api';
 import type { Command } from '../args.js';
 import { connect } from '../connect.js';
 import { InputError, systemReason } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { BatchResult, BatchResults, TestResult } from '@kiln/grading';
+import type { BatchResult, BatchResults, TestResult } from '@kiln/api';
 
 /**
  * The results as JUnit XML, which CI systems show as test reports: one <testsuite> per submission, one

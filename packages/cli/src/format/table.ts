@@ -1,4 +1,4 @@
-import { type BatchResult, VERDICTS } from '@kiln/grading';
+import { type BatchResult, VERDICTS } from '@kiln/api';
 
 /** The summary `kiln grade` prints: one row per submission, then how many got each verdict. */
 

@@ -1,3 +1,4 @@
+import type { Execution } from '@kiln/api';
 import {
   type ExecutionResult,
   ExecutionResultSchema,
@@ -6,7 +7,6 @@ import {
 } from '@kiln/protocol';
 import { Compile } from 'typebox/compile';
 import { apiState, type Found } from '../jobs/index.js';
-import type { Execution } from '../schemas.js';
 
 const isResult = Compile(ExecutionResultSchema);
 

@@ -1,3 +1,4 @@
+import type { Execution, ExecutionRequest } from '@kiln/api';
 import { EXECUTION_JOB_NAME, type ExecutionJob, type ExecutionResult, resolveLimits } from '@kiln/protocol';
 import { checkCallbackUrl } from '@kiln/webhooks';
 import type { Job } from 'bullmq';
@@ -5,7 +6,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { InvalidCallbackUrlError, PayloadTooLargeError, QueueFullError } from '../errors.js';
 import type { ExecutionLane, Found, JobView } from '../jobs/index.js';
-import type { Execution, ExecutionRequest } from '../schemas.js';
 import { executionOf, finishedExecution } from './results.js';
 
 type ExecutionJobHandle = Job<ExecutionJob, ExecutionResult, string>;

@@ -1,17 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Batch, BatchRequest, BatchResult, Grade } from '@kiln/api';
 import {
   BATCH_JOB_NAME,
   BATCH_QUEUE,
-  type Batch,
   type BatchJob,
-  type BatchRequest,
-  type BatchResult,
-  type BatchResults,
   batchEventsChannel,
   batchItemJobId,
   createBatchCounts,
   dropBatchCounts,
-  type Grade,
   readBatchCounts,
   recordItemState,
   SUBMISSION_JOB_NAME,

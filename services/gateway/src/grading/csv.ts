@@ -1,4 +1,4 @@
-import type { BatchResults } from '@kiln/grading';
+import type { BatchResults } from '@kiln/api';
 
 const CSV_COLUMNS = [
   'id',

@@ -1,4 +1,5 @@
-import { DEFAULT_CHECKER, type SubmissionJob, type SubmissionRequest } from '@kiln/grading';
+import { DEFAULT_CHECKER, type SubmissionRequest } from '@kiln/api';
+import type { SubmissionJob } from '@kiln/grading';
 import { resolveLimits } from '@kiln/protocol';
 import { checkCallbackUrl } from '@kiln/webhooks';
 import type { Config } from '../config.js';

@@ -1,11 +1,5 @@
-import {
-  type Grade,
-  SUBMISSION_JOB_NAME,
-  type Submission,
-  type SubmissionJob,
-  type SubmissionProgress,
-  type SubmissionRequest,
-} from '@kiln/grading';
+import type { Grade, Submission, SubmissionProgress, SubmissionRequest } from '@kiln/api';
+import { SUBMISSION_JOB_NAME, type SubmissionJob } from '@kiln/grading';
 import type { Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';

@@ -1,12 +1,5 @@
-import {
-  finishedSubmission,
-  type Grade,
-  GradeSchema,
-  gradeSubmission,
-  type Submission,
-  type SubmissionJob,
-  type SubmissionProgress,
-} from '@kiln/grading';
+import { type Grade, GradeSchema, type Submission, type SubmissionProgress } from '@kiln/api';
+import { finishedSubmission, gradeSubmission, type SubmissionJob } from '@kiln/grading';
 import Compile from 'typebox/compile';
 import { apiState, type Found } from '../jobs/index.js';
 

@@ -1,10 +1,5 @@
-import {
-  BATCH_QUEUE,
-  type BatchJob,
-  type Grade,
-  type SubmissionJob,
-  submissionQueueName,
-} from '@kiln/grading';
+import type { Grade } from '@kiln/api';
+import { BATCH_QUEUE, type BatchJob, type SubmissionJob, submissionQueueName } from '@kiln/grading';
 import {
   type ExecutionJob,
   type ExecutionResult,

@@ -1,13 +1,12 @@
+import type { Grade, TestCase } from '@kiln/api';
 import {
   BATCH_QUEUE,
   type BatchJob,
-  type Grade,
   gradeSubmission,
   recordItemState,
   type SubmissionJob,
   SubmissionJobSchema,
   submissionQueueName,
-  type TestCase,
   unfinishedItems,
 } from '@kiln/grading';
 import {

@@ -1,11 +1,5 @@
-import {
-  type BatchJob,
-  BatchJobSchema,
-  finishedBatch,
-  unfinishedItems,
-  VERDICTS,
-  type Verdict,
-} from '@kiln/grading';
+import { VERDICTS, type Verdict } from '@kiln/api';
+import { type BatchJob, BatchJobSchema, finishedBatch, unfinishedItems } from '@kiln/grading';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import Compile from 'typebox/compile';

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { Grade, Verdict } from '@kiln/api';
 import {
   finishedSubmission,
-  type Grade,
   gradeSubmission,
   type ItemState,
   judge,
   type SubmissionJob,
   SubmissionJobSchema,
-  type Verdict,
 } from '@kiln/grading';
 import type { ExecutionJob, ExecutionResult } from '@kiln/protocol';
 import { type Job, UnrecoverableError } from 'bullmq';

@@ -1,3 +1,4 @@
+import { ErrorResponse } from '@kiln/api';
 import type {
   FastifyInstance,
   FastifyRequest,
@@ -9,7 +10,6 @@ import fp from 'fastify-plugin';
 import { type ApiKey, keyMatcher, type Scope } from '../../access/keys.js';
 import { grants, scopeFor } from '../../access/policy.js';
 import { ForbiddenError, UnauthorizedError } from '../../errors.js';
-import { ErrorResponse } from '../../schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

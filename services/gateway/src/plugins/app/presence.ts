@@ -1,8 +1,8 @@
+import type { LanguageAvailability } from '@kiln/api';
 import {
   type ExecutorPresence,
   ExecutorPresenceSchema,
   LANGUAGES,
-  type Language,
   PRESENCE_KEY,
   PRESENCE_STALE_MS,
 } from '@kiln/protocol';
@@ -11,18 +11,9 @@ import fp from 'fastify-plugin';
 import { Compile } from 'typebox/compile';
 import { redisCall } from '../../jobs/index.js';
 
-/** What the gateway knows of one language's executors, summed over their live replicas. */
-export interface LanguagePresence {
-  language: Language;
-  versions: string[];
-  replicas: number;
-  slots: number;
-  busy: number;
-}
-
 export interface Presence {
   /** Languages with at least one replica refreshed within PRESENCE_STALE_MS, in LANGUAGES order. */
-  live(): Promise<LanguagePresence[]>;
+  live(): Promise<LanguageAvailability[]>;
   /** True when Redis answers PING. */
   redisAnswers(): Promise<boolean>;
 }
@@ -45,7 +36,7 @@ function parseEntry(value: string): ExecutorPresence | undefined {
 }
 
 /** Group fresh presence entries (written by the workers into one hash) by language. */
-function summarize(entries: Iterable<string>, now: number): LanguagePresence[] {
+function summarize(entries: Iterable<string>, now: number): LanguageAvailability[] {
   const fresh = [...entries]
     .map(parseEntry)
     .filter(

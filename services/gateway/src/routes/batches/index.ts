@@ -1,21 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { BatchRequestSchema, BatchResultsSchema, BatchSchema } from '@kiln/grading';
-import Type from 'typebox';
-import { ResourceNotFoundError } from '../../errors.js';
-import { summarize } from '../../grading/batches.js';
-import { resultsCsv } from '../../grading/csv.js';
-import { openEventStream } from '../../grading/sse.js';
 import {
   BadRequest,
+  BatchIdParamsSchema,
+  BatchRequestSchema,
+  BatchResultsQuerySchema,
+  BatchResultsSchema,
+  BatchSchema,
   ErrorResponse,
   EventStream,
   IdempotencyHeadersSchema,
   InternalError,
   SubmitErrors,
   Unavailable,
-} from '../../schemas.js';
+} from '@kiln/api';
+import Type from 'typebox';
+import { ResourceNotFoundError } from '../../errors.js';
+import { summarize } from '../../grading/batches.js';
+import { resultsCsv } from '../../grading/csv.js';
+import { openEventStream } from '../../grading/sse.js';
 
-const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', description: 'Batch id' }) });
 const NotFound = ErrorResponse('BATCH_NOT_FOUND: no such batch, or it has expired');
 const Batch = (description: string) => Type.Object(BatchSchema.properties, { description });
 const ReadErrors = { 400: BadRequest, 404: NotFound, 500: InternalError, 503: Unavailable };
@@ -67,7 +70,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         operationId: 'getBatch',
         tags: ['grading'],
         summary: 'Read a batch: counts by state and by verdict',
-        params: IdParamsSchema,
+        params: BatchIdParamsSchema,
         response: { 200: Batch('The batch'), ...ReadErrors },
       },
     },
@@ -88,11 +91,8 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         description:
           'JSON by default; CSV (one row per item: id, submission_id, language, state, verdict, score, ' +
           'max_score, passed, tests, time_ms_max, memory_kb_max) with `?format=csv` or `Accept: text/csv`.',
-        params: IdParamsSchema,
-        querystring: Type.Object(
-          { format: Type.Optional(Type.Enum(['json', 'csv'] as const)) },
-          { additionalProperties: false },
-        ),
+        params: BatchIdParamsSchema,
+        querystring: BatchResultsQuerySchema,
         response: {
           200: {
             description: 'The results: JSON, or CSV with ?format=csv or Accept: text/csv',
@@ -139,7 +139,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         description:
           'A text/event-stream: a `progress` event with the batch (counts) whenever they change, then one ' +
           '`finished` event with the batch, and the stream ends.',
-        params: IdParamsSchema,
+        params: BatchIdParamsSchema,
         response: { 200: EventStream('progress events, then one finished event'), ...ReadErrors },
       },
     },
@@ -172,7 +172,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         description:
           "Items Kiln could not judge (verdict internal_error: an executor lost, say; never a program's own " +
           'failure) are queued again; the batch answers as running until they finish.',
-        params: IdParamsSchema,
+        params: BatchIdParamsSchema,
         response: { 200: Batch('The batch after queueing the re-judging'), ...ReadErrors },
       },
     },

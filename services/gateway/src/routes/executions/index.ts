@@ -1,30 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
-import { ResourceNotFoundError } from '../../errors.js';
 import {
   BadRequest,
   ErrorResponse,
+  ExecutionIdParamsSchema,
   ExecutionRequestSchema,
   ExecutionResponse,
   IdempotencyHeadersSchema,
   InternalError,
   SubmitErrors,
   Unavailable,
-} from '../../schemas.js';
+  WaitQuery,
+} from '@kiln/api';
+import { ResourceNotFoundError } from '../../errors.js';
 
-const WaitQuerySchema = Type.Object(
-  {
-    wait: Type.Optional(
-      Type.Boolean({
-        default: true,
-        description: 'Wait for the result (up to the server maximum, KILN_MAX_WAIT_MS) before answering',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', description: 'Execution id' }) });
+const WaitQuerySchema = WaitQuery('result');
 
 /** The v1 execution API: submit (waiting or not) and read back by id. Mounted at /api/v1/executions. */
 const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -72,7 +61,7 @@ const executionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['executions'],
         summary: 'Read an execution',
         description: `An execution stays readable for KILN_RESULT_TTL_SECONDS (now ${config.resultTtlSeconds} s) after it finishes.`,
-        params: IdParamsSchema,
+        params: ExecutionIdParamsSchema,
         response: {
           200: ExecutionResponse('The execution: queued, running, or finished with its result'),
           400: BadRequest,

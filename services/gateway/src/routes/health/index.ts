@@ -1,22 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LANGUAGES, LanguageSchema } from '@kiln/protocol';
-import Type from 'typebox';
+import { ErrorResponse, HealthResponseSchema, ReadyResponseSchema } from '@kiln/api';
+import { LANGUAGES } from '@kiln/protocol';
 import { errorBody } from '../../error-handler.js';
 import { ApiError } from '../../errors.js';
-import { ErrorResponse } from '../../schemas.js';
-
-const HealthResponseSchema = Type.Object(
-  { status: Type.Literal('ok') },
-  { description: 'The process is up and serving HTTP' },
-);
-
-const ReadyResponseSchema = Type.Object(
-  {
-    status: Type.Literal('ready'),
-    languages: Type.Array(LanguageSchema, { description: 'Every language, each with a live executor' }),
-  },
-  { description: 'Redis answers and every language has a live executor' },
-);
 
 /** Probes: /health for the container (process alive), /ready for traffic (Redis and every executor up). */
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {

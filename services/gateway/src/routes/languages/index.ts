@@ -1,22 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LanguageSchema, PRESENCE_STALE_MS } from '@kiln/protocol';
-import Type from 'typebox';
-import { InternalError, Unavailable } from '../../schemas.js';
-
-const LanguagesResponseSchema = Type.Object(
-  {
-    languages: Type.Array(
-      Type.Object({
-        language: LanguageSchema,
-        versions: Type.Array(Type.String(), { description: 'Toolchain versions the live replicas report' }),
-        replicas: Type.Integer({ minimum: 1, description: 'Live executor replicas' }),
-        slots: Type.Integer({ minimum: 0, description: 'Concurrent runs the replicas offer, summed' }),
-        busy: Type.Integer({ minimum: 0, description: 'Slots running code right now, summed' }),
-      }),
-    ),
-  },
-  { description: 'The languages with at least one live executor; an empty list when none is connected' },
-);
+import { InternalError, LanguagesResponseSchema, Unavailable } from '@kiln/api';
+import { PRESENCE_STALE_MS } from '@kiln/protocol';
 
 /** Which languages can run right now, from the presence the workers publish. Mounted at /api/v1/languages. */
 const languageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {

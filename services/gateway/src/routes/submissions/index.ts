@@ -1,38 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SubmissionRequestSchema, SubmissionSchema } from '@kiln/grading';
-import Type from 'typebox';
-import { ResourceNotFoundError } from '../../errors.js';
-import { openEventStream } from '../../grading/sse.js';
 import {
   BadRequest,
   ErrorResponse,
   EventStream,
   IdempotencyHeadersSchema,
   InternalError,
+  SubmissionIdParamsSchema,
+  SubmissionRequestSchema,
+  SubmissionSchema,
   SubmitErrors,
   Unavailable,
-} from '../../schemas.js';
+  WaitQuery,
+} from '@kiln/api';
+import Type from 'typebox';
+import { ResourceNotFoundError } from '../../errors.js';
+import { openEventStream } from '../../grading/sse.js';
 
-const WaitQuerySchema = Type.Object(
-  {
-    wait: Type.Optional(
-      Type.Boolean({
-        default: true,
-        description: 'Wait for the grade (up to the server maximum, KILN_MAX_WAIT_MS) before answering',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const IdParamsSchema = Type.Object({
-  id: Type.String({
-    // A submission's UUID, or a batch item's `<batch UUID>.<item id>` (as batch results list it).
-    pattern:
-      '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.[A-Za-z0-9._@-]{1,200})?$',
-    description: 'Submission id: a UUID, or `<batch id>.<item id>` for a batch item',
-  }),
-});
+const WaitQuerySchema = WaitQuery('grade');
 const NotFound = ErrorResponse('SUBMISSION_NOT_FOUND: no such submission, or it has expired');
 const Submission = (description: string) => Type.Object(SubmissionSchema.properties, { description });
 
@@ -85,7 +69,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['grading'],
         summary: 'Read a submission',
         description: `Readable for KILN_RESULT_TTL_SECONDS (now ${config.resultTtlSeconds} s) after it finishes.`,
-        params: IdParamsSchema,
+        params: SubmissionIdParamsSchema,
         response: {
           200: Submission('The submission'),
           400: BadRequest,
@@ -112,7 +96,7 @@ const submissionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         description:
           'A text/event-stream: `progress` events with `{ done, total }` as tests finish, then one `finished` ' +
           'event with the whole submission, and the stream ends.',
-        params: IdParamsSchema,
+        params: SubmissionIdParamsSchema,
         response: {
           200: EventStream('progress events, then one finished event'),
           400: BadRequest,

@@ -1,18 +1,12 @@
-import {
-  CompileResultSchema,
-  type Language,
-  LanguageSchema,
-  LimitsRequestSchema,
-  LimitsSchema,
-  STATUSES,
-} from '@kiln/protocol';
+import { CompileResultSchema, LanguageSchema, LimitsRequestSchema, STATUSES } from '@kiln/protocol';
 import Type, { type Static } from 'typebox';
 import { CheckerSchema } from './checker.js';
 import { DiffHintSchema } from './hint.js';
 
 /**
  * The grading API's shapes: submissions (one program against a list of tests) and batches (a whole class
- * against the same tests). The gateway's routes, the worker's queue jobs and @kiln/client all use these.
+ * against the same tests). The gateway's routes, the worker (through @kiln/grading's jobs), the CLI and
+ * @kiln/client all use these.
  */
 
 /** How one test ended: `accepted`, `wrong_answer`, or how the run failed (every non-`ok` status). */
@@ -117,21 +111,6 @@ export const SubmissionSchema = Type.Object({
 });
 export type Submission = Static<typeof SubmissionSchema>;
 
-/** What the grading worker receives on its queue: a submission resolved against the server's limits. */
-export const SubmissionJobSchema = Type.Object({
-  id: Type.String(),
-  language: LanguageSchema,
-  code: Type.String(),
-  tests: Type.Array(TestCaseSchema),
-  checker: CheckerSchema,
-  limits: LimitsSchema,
-  stopOnFirstFailure: Type.Boolean(),
-  callbackUrl: Type.Optional(Type.String()),
-  /** Set when the submission belongs to a batch. */
-  batch: Type.Optional(Type.Object({ id: Type.String(), itemId: Type.String() })),
-});
-export type SubmissionJob = Static<typeof SubmissionJobSchema>;
-
 export const BatchItemSchema = Type.Object(
   {
     id: Type.String({
@@ -192,29 +171,29 @@ export const BatchResultsSchema = Type.Object({
 });
 export type BatchResults = Static<typeof BatchResultsSchema>;
 
-/** BullMQ queues of grading, under the same prefix as the execution queues (QUEUE_PREFIX). */
-export function submissionQueueName(language: Language): string {
-  return `submissions-${language}`;
-}
-export const SUBMISSION_JOB_NAME = 'grade';
-/** Parent jobs of batches (BullMQ flows): one child per submission, in its language's submission queue. */
-export const BATCH_QUEUE = 'batches';
-export const BATCH_JOB_NAME = 'batch';
-/**
- * Data of a batch's parent job. Its children's job ids are `<batch id>.<item id>` (BullMQ refuses custom ids
- * with a colon).
- */
-export const BatchJobSchema = Type.Object({
-  id: Type.String(),
-  total: Type.Integer({ minimum: 0 }),
-  createdAt: Type.Integer(),
-  /** The items in the caller's order, to find each child and list results in that order. */
-  items: Type.Array(Type.Object({ id: Type.String(), language: LanguageSchema })),
-  callbackUrl: Type.Optional(Type.String()),
+export const SubmissionIdParamsSchema = Type.Object({
+  id: Type.String({
+    // A submission's UUID, or a batch item's `<batch UUID>.<item id>` (as batch results list it).
+    pattern:
+      '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.[A-Za-z0-9._@-]{1,200})?$',
+    description: 'Submission id: a UUID, or `<batch id>.<item id>` for a batch item',
+  }),
 });
 
-/** The job id of a batch item's submission. */
-export function batchItemJobId(batchId: string, itemId: string): string {
-  return `${batchId}.${itemId}`;
-}
-export type BatchJob = Static<typeof BatchJobSchema>;
+export const BatchIdParamsSchema = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'Batch id' }),
+});
+
+/** `GET /api/v1/batches/:id/results?format=`: JSON (the default) or CSV. */
+export const BatchResultsQuerySchema = Type.Object(
+  { format: Type.Optional(Type.Enum(['json', 'csv'] as const)) },
+  { additionalProperties: false },
+);
+
+/** What `GET /api/v1/submissions/:id/events` streams: progress while tests run, then the graded submission. */
+export type SubmissionEvent =
+  | { type: 'progress'; data: SubmissionProgress }
+  | { type: 'finished'; data: Submission };
+
+/** What `GET /api/v1/batches/:id/events` streams: the batch's counts as they change, then the final batch. */
+export type BatchEvent = { type: 'progress'; data: Batch } | { type: 'finished'; data: Batch };

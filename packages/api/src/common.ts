@@ -1,7 +1,9 @@
-import { ExecutionResultSchema, LanguageSchema, LimitsRequestSchema } from '@kiln/protocol';
-import Type, { type Static } from 'typebox';
+import Type from 'typebox';
 
-/** Response and request schemas shared by several route groups; each route declares every code it answers. */
+/**
+ * What every route of the API shares: the error body and the error answers, the Idempotency-Key header of
+ * the routes that create work, and the Server-Sent Events answer. Each route declares every code it answers.
+ */
 
 export function ErrorResponse(description: string, extra: Record<string, unknown> = {}) {
   return Type.Object(
@@ -14,39 +16,6 @@ export function ErrorResponse(description: string, extra: Record<string, unknown
     { description, ...extra },
   );
 }
-
-export const EXECUTION_STATES = ['queued', 'running', 'finished'] as const;
-export type ExecutionState = (typeof EXECUTION_STATES)[number];
-
-const executionProperties = {
-  id: Type.String({ format: 'uuid' }),
-  state: Type.Enum(EXECUTION_STATES),
-  result: Type.Optional(ExecutionResultSchema),
-};
-/** What both POST and GET answer: `{ id, state, result? }`, the result there once the state is `finished`. */
-export function ExecutionResponse(description: string) {
-  return Type.Object(executionProperties, { description });
-}
-export type Execution = Static<ReturnType<typeof ExecutionResponse>>;
-
-export const ExecutionRequestSchema = Type.Object(
-  {
-    language: LanguageSchema,
-    code: Type.String({ description: 'Source code; capped by KILN_MAX_CODE_KB (UTF-8 bytes)' }),
-    stdin: Type.Optional(Type.String({ description: 'Standard input; capped by KILN_MAX_STDIN_KB' })),
-    limits: Type.Optional(LimitsRequestSchema),
-    callbackUrl: Type.Optional(
-      Type.String({
-        format: 'uri',
-        maxLength: 2048,
-        description:
-          'POSTed a signed copy of the finished execution (see the webhooks section of the README)',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type ExecutionRequest = Static<typeof ExecutionRequestSchema>;
 
 export const BadRequest = ErrorResponse(
   'VALIDATION_ERROR (unknown or missing field), UNKNOWN_LANGUAGE, LIMIT_EXCEEDED or INVALID_JSON',
@@ -93,3 +62,6 @@ export function EventStream(description: string) {
     content: { 'text/event-stream': { schema: Type.String({ description: 'Server-Sent Events' }) } },
   };
 }
+
+/** The body of every error answer. */
+export type ErrorBody = { error: { code: string; message: string } };
