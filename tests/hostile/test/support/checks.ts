@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExecutionResult } from '@kiln/protocol';
-import { expect } from 'vitest';
-import type { Executor } from './executor.js';
+import type { ExecutionResult, Language } from '@kiln/protocol';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { type Executor, startExecutor } from './executor.js';
 import { type HostileProgram, harnessProgram } from './programs.js';
 
 /** What a failed assertion shows about a run: everything but the bulk of a flood. */
@@ -68,4 +68,25 @@ export async function reportIfFailed(
       `${task.name}: ${executor.container} is ${await executor.state()}; agent log:\n${await executor.logs()}`,
     );
   }
+}
+
+/**
+ * One executor for the enclosing describe block: started before its tests, its own account shown after each
+ * test that failed, removed after the last. Returns what the tests call to reach it.
+ */
+export function useExecutor(language: Language, slots: number): () => Executor {
+  let executor: Executor | undefined;
+  beforeAll(async () => {
+    executor = await startExecutor(language, slots);
+  });
+  afterEach(async ({ task }) => {
+    await reportIfFailed(task, executor ? [executor] : []);
+  });
+  afterAll(async () => {
+    await executor?.remove();
+  });
+  return () => {
+    if (!executor) throw new Error(`no ${language} executor`);
+    return executor;
+  };
 }

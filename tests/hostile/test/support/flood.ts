@@ -1,7 +1,6 @@
 import type { Language } from '@kiln/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, expectHealthy, expectOutcome, reportIfFailed, summary } from './checks.js';
-import { type Executor, startExecutor } from './executor.js';
+import { describe, expect, it } from 'vitest';
+import { describeRun, expectHealthy, expectOutcome, summary, useExecutor } from './checks.js';
 import { expectSlotsClean } from './neighbours.js';
 import { harnessProgram, loadPrograms } from './programs.js';
 
@@ -23,21 +22,7 @@ export function floodBesideNeighbour(language: Language): void {
   const neighbour = harnessProgram(language, 'file-maker');
 
   describe(`${language}: a flood of files beside an honest neighbour making files, two slots`, () => {
-    let executor: Executor | undefined;
-    const current = () => {
-      if (!executor) throw new Error(`no ${language} executor`);
-      return executor;
-    };
-
-    beforeAll(async () => {
-      executor = await startExecutor(language, 2);
-    });
-    afterEach(async ({ task }) => {
-      await reportIfFailed(task, executor ? [executor] : []);
-    });
-    afterAll(async () => {
-      await executor?.remove();
-    });
+    const current = useExecutor(language, 2);
 
     it('runs the neighbour alone: it makes all its entries', async () => {
       const result = await current().run(neighbour);

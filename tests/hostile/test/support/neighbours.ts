@@ -1,7 +1,7 @@
 import type { ExecutionResult, Language } from '@kiln/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, expectHealthy, reportIfFailed, summary } from './checks.js';
-import { type Executor, startExecutor } from './executor.js';
+import { describe, expect, it } from 'vitest';
+import { describeRun, expectHealthy, summary, useExecutor } from './checks.js';
+import type { Executor } from './executor.js';
 import { harnessProgram, loadPrograms } from './programs.js';
 
 /** How often each memory attack runs beside the honest neighbour. */
@@ -31,22 +31,8 @@ export function spreadersBesideNeighbour(language: Language): void {
   const neighbour = harnessProgram(language, 'neighbour');
 
   describe(`${language}: memory attacks beside an honest neighbour, two slots`, () => {
-    let executor: Executor | undefined;
     let alone = '';
-    const current = () => {
-      if (!executor) throw new Error(`no ${language} executor`);
-      return executor;
-    };
-
-    beforeAll(async () => {
-      executor = await startExecutor(language, 2);
-    });
-    afterEach(async ({ task }) => {
-      await reportIfFailed(task, executor ? [executor] : []);
-    });
-    afterAll(async () => {
-      await executor?.remove();
-    });
+    const current = useExecutor(language, 2);
 
     it('runs the neighbour alone: ok, under its limit', async () => {
       const result = await current().run(neighbour);

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Language } from '@kiln/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, expectHealthy, expectOutcome, reportIfFailed, summary } from './checks.js';
+import { describe, expect, it } from 'vitest';
+import { describeRun, expectHealthy, expectOutcome, summary, useExecutor } from './checks.js';
 import { cppImageChecks } from './cpp-image.js';
-import { type Executor, startExecutor } from './executor.js';
 import { harnessProgram, loadPrograms } from './programs.js';
 
 /**
@@ -20,21 +19,7 @@ export function threeSlots(language: Language): void {
   };
 
   describe(`${language}: the image under the hardened flags, three slots`, () => {
-    let executor: Executor | undefined;
-    const current = () => {
-      if (!executor) throw new Error(`no ${language} executor`);
-      return executor;
-    };
-
-    beforeAll(async () => {
-      executor = await startExecutor(language, 3);
-    });
-    afterEach(async ({ task }) => {
-      await reportIfFailed(task, executor ? [executor] : []);
-    });
-    afterAll(async () => {
-      await executor?.remove();
-    });
+    const current = useExecutor(language, 3);
 
     it('answers a hello world with ok over the WebSocket link', async () => {
       const result = await current().run(harnessProgram(language, 'hello'), 'Kiln\n');
