@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { freePort, type TestRedis } from '@kiln/testing';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '@kiln/testing';
+import { describe, expect, it } from 'vitest';
 import { type ExecutionRequest, KilnApiError, KilnClient, KilnNetworkError } from '../src/index.js';
-import { startGateway, type TestGateway, withTestRedis } from './support/gateway.js';
+import { useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: TestGateway | undefined;
-
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-});
-afterEach(async () => {
-  await gateway?.app.close();
-  gateway = undefined;
-});
+const gateway = useGateway({ build: 'none', flush: true, listen: true });
 
 async function kiln(env: Record<string, string> = {}, timeoutMs?: number) {
-  gateway = await startGateway(redis, env);
-  return new KilnClient({ baseUrl: gateway.baseUrl, ...(timeoutMs ? { timeoutMs } : {}) });
+  await gateway.start(env);
+  return new KilnClient({
+    baseUrl: `http://127.0.0.1:${gateway.port}`,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
 }
 
 /** The error a call rejects with, so each test can assert all of its fields. */

@@ -1,43 +1,18 @@
 import type { ExecutionJob } from '@kiln/protocol';
-import type { TestRedis } from '@kiln/testing';
-import type { Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { KilnClient } from '../src/index.js';
-import {
-  cannedResult,
-  fakeWorker,
-  startGateway,
-  type TestGateway,
-  withTestRedis,
-} from './support/gateway.js';
+import { cannedResult, useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: TestGateway | undefined;
-let workers: Worker[] = [];
-
-withTestRedis((started, connected) => {
-  redis = started;
-  client = connected;
-});
-beforeEach(async () => {
-  await client.flushall();
-});
-afterEach(async () => {
-  await Promise.all(workers.map((worker) => worker.close()));
-  workers = [];
-  await gateway?.app.close();
-  gateway = undefined;
-});
+const gateway = useGateway({ build: 'none', flush: true, listen: true });
 
 async function kiln(env: Record<string, string> = {}) {
-  gateway = await startGateway(redis, env);
-  return new KilnClient({ baseUrl: gateway.baseUrl });
+  await gateway.start(env);
+  return new KilnClient({ baseUrl: `http://127.0.0.1:${gateway.port}` });
 }
 
 async function worker(handle: (job: Job<ExecutionJob>) => Promise<unknown>) {
-  workers.push(await fakeWorker(redis, 'python', handle));
+  await gateway.fakeWorker('python', handle);
 }
 
 const hello = { language: 'python', code: 'print("hello")' } as const;

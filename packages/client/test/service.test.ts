@@ -1,33 +1,16 @@
-import { startRedis, type TestRedis } from '@kiln/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KilnApiError, KilnClient } from '../src/index.js';
-import { publishPresence, redisClient, startGateway, type TestGateway } from './support/gateway.js';
+import { publishPresence, useGateway } from './support/gateway.js';
 
-let redis: TestRedis;
-let client: Redis;
-let gateway: TestGateway;
+const gateway = useGateway({ flush: true, listen: true });
+const baseUrl = () => `http://127.0.0.1:${gateway.port}`;
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redisClient(redis);
-  gateway = await startGateway(redis);
-});
-afterAll(async () => {
-  await gateway.app.close();
-  client.disconnect();
-  await redis.stop();
-});
-beforeEach(async () => {
-  await client.flushall();
-});
-
-const kiln = () => new KilnClient({ baseUrl: `${gateway.baseUrl}/` });
+const kiln = () => new KilnClient({ baseUrl: `${baseUrl()}/` });
 
 describe('languages', () => {
   it('lists the languages with a live executor, from the presence in Redis', async () => {
-    await publishPresence(client, 'python', 'executor-python-1:7070', { version: 'Python 3.11.2' });
-    await publishPresence(client, 'python', 'executor-python-2:7070', { version: 'Python 3.11.2' });
+    await publishPresence(gateway.client, 'python', 'executor-python-1:7070', { version: 'Python 3.11.2' });
+    await publishPresence(gateway.client, 'python', 'executor-python-2:7070', { version: 'Python 3.11.2' });
     expect(await kiln().languages()).toEqual({
       languages: [{ language: 'python', versions: ['Python 3.11.2'], replicas: 2, slots: 4, busy: 0 }],
     });
@@ -45,13 +28,13 @@ describe('health and ready', () => {
 
   it('ready lists every language once each has a live executor', async () => {
     for (const language of ['python', 'javascript', 'cpp'] as const) {
-      await publishPresence(client, language, `executor-${language}:7070`);
+      await publishPresence(gateway.client, language, `executor-${language}:7070`);
     }
     expect(await kiln().ready()).toEqual({ status: 'ready', languages: ['python', 'javascript', 'cpp'] });
   });
 
   it('ready throws NOT_READY (503) naming the languages without an executor', async () => {
-    await publishPresence(client, 'python', 'executor-python:7070');
+    await publishPresence(gateway.client, 'python', 'executor-python:7070');
     const err = await kiln()
       .ready()
       .catch((e: unknown) => e);
@@ -68,7 +51,7 @@ describe('options', () => {
   it('sends the API key as a bearer token through the fetch it was given', async () => {
     const seen: Headers[] = [];
     const kilnClient = new KilnClient({
-      baseUrl: gateway.baseUrl,
+      baseUrl: baseUrl(),
       apiKey: 'kiln_test_key',
       fetch: (input, init) => {
         seen.push(new Headers(init?.headers));

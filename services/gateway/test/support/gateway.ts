@@ -10,7 +10,7 @@ import { type FakeGradingOptions, fakeBatchWorker, fakeGradingWorker, fakeWorker
 import { listen } from './sse.js';
 
 // packages/client's tests take these from here.
-export { cannedResult, fakeWorker } from './fake-workers.js';
+export { cannedResult } from './fake-workers.js';
 
 /**
  * Builds the gateway exactly as server.ts does (minus logging and listening) against the test Redis. It is
@@ -145,22 +145,6 @@ export async function loseRedis(gateway: FastifyInstance, redis: TestRedis): Pro
   for (let tries = 0; tries < 50 && gateway.redis.status === 'ready'; tries++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/**
- * A throwaway Redis and a plain client on it for the whole test file, handed to `use` before the first test
- * (packages/client's tests keep both in variables; the gateway's own tests use useGateway).
- */
-export function withTestRedis(use: (redis: TestRedis, client: Redis) => void): void {
-  const redis = useRedis({ beforeAll, beforeEach, afterAll });
-  let client: Redis | undefined;
-  beforeAll(async () => {
-    client = redisClient(redis);
-    use(redis, client);
-  });
-  afterAll(async () => {
-    client?.disconnect();
-  });
 }
 
 /** A plain client on the test Redis, for arranging state (presence, flushes) and checking queues. */
